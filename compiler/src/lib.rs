@@ -1,0 +1,14 @@
+//! smic: a MIB compiler.
+//!
+//! The pipeline is source discovery ([`source`]) → syntax ([`syntax`]) → resolution and
+//! model → lint → code generation. Every stage reports problems as [`Diagnostic`]s
+//! with stable codes and spans instead of failing, so one broken module never hides
+//! the rest of a batch.
+
+pub mod check;
+pub mod diagnostic;
+pub mod render;
+pub mod source;
+pub mod syntax;
+
+pub use diagnostic::{Code, Diagnostic, FileId, Policy, Severity, Span};

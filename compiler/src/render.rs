@@ -1,0 +1,167 @@
+//! Showing diagnostics: miette's graphical reports with source snippets, or JSON lines.
+
+use std::fmt;
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteSpanContents, SourceCode,
+    SourceSpan, SpanContents,
+};
+use serde_json::json;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::{SourceFile, Sources};
+
+/// Text of one file under its path, as miette wants it.
+struct NamedText<'a> {
+    name: String,
+    text: &'a str,
+}
+
+impl SourceCode for NamedText<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, miette::MietteError> {
+        let contents = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            contents.data(),
+            *contents.span(),
+            contents.line(),
+            contents.column(),
+            contents.line_count(),
+        )))
+    }
+}
+
+/// A diagnostic bound to its file, implementing [`miette::Diagnostic`].
+struct Bound<'a> {
+    diagnostic: &'a Diagnostic,
+    source: Option<NamedText<'a>>,
+}
+
+impl fmt::Debug for Bound<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.diagnostic, f)
+    }
+}
+
+impl fmt::Display for Bound<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for Bound<'_> {}
+
+impl miette::Diagnostic for Bound<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.diagnostic.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Advice => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
+        let primary = self.diagnostic.primary.iter().map(|l| {
+            let text = (!l.message.is_empty()).then(|| l.message.clone());
+            LabeledSpan::new_primary_with_span(text, l.span)
+        });
+        let secondary = self.diagnostic.secondary.iter().map(|l| {
+            let text = (!l.message.is_empty()).then(|| l.message.clone());
+            LabeledSpan::new_with_span(text, l.span)
+        });
+        Some(Box::new(primary.chain(secondary)))
+    }
+}
+
+/// Renders diagnostics as miette's graphical reports.
+pub struct HumanRenderer {
+    handler: GraphicalReportHandler,
+}
+
+impl HumanRenderer {
+    /// A renderer; `color` selects ANSI colours (for terminals).
+    pub fn new(color: bool) -> Self {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        HumanRenderer {
+            handler: GraphicalReportHandler::new_themed(theme).with_width(100),
+        }
+    }
+
+    /// One diagnostic, with a snippet of its file when it has one.
+    pub fn render(&self, diagnostic: &Diagnostic, sources: &Sources) -> String {
+        let source = diagnostic
+            .file
+            .and_then(|f| sources.file(f))
+            .map(|file| NamedText {
+                name: file.path.display().to_string(),
+                text: &file.text,
+            });
+        let bound = Bound { diagnostic, source };
+        let mut out = String::new();
+        if self.handler.render_report(&mut out, &bound).is_err() {
+            out = format!("{}: {}\n", diagnostic.code, diagnostic.message);
+        }
+        out
+    }
+}
+
+/// One diagnostic as a single JSON line: code, severity, message, file, 1-based
+/// line/column of the start and end, labels and help.
+pub fn render_json(diagnostic: &Diagnostic, sources: &Sources) -> String {
+    let file = diagnostic.file.and_then(|f| sources.file(f));
+    let position = |file: Option<&SourceFile>, offset: u32| file.map(|f| f.line_col(offset));
+    let label = |l: &crate::diagnostic::Label| {
+        let start = position(file, l.span.start);
+        let end = position(file, l.span.end);
+        json!({
+            "message": l.message,
+            "offset": l.span.start,
+            "length": l.span.len(),
+            "line": start.map(|p| p.0),
+            "column": start.map(|p| p.1),
+            "end_line": end.map(|p| p.0),
+            "end_column": end.map(|p| p.1),
+        })
+    };
+    let primary = diagnostic.primary.as_ref().map(label);
+    let value = json!({
+        "code": diagnostic.code.as_str(),
+        "severity": diagnostic.severity,
+        "quirk": diagnostic.code.is_quirk(),
+        "message": diagnostic.message,
+        "file": file.map(|f| f.path.display().to_string()),
+        "line": primary.as_ref().and_then(|p| p["line"].as_u64()),
+        "column": primary.as_ref().and_then(|p| p["column"].as_u64()),
+        "primary": primary,
+        "secondary": diagnostic.secondary.iter().map(label).collect::<Vec<_>>(),
+        "help": diagnostic.help,
+    });
+    value.to_string()
+}

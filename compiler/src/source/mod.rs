@@ -1,0 +1,275 @@
+//! Finding MIB text: files and directories on search paths, decoded, with RFC page layout
+//! stripped, and indexed by the module names declared inside them.
+//!
+//! File names lie and extensions vary (`IF-MIB`, `if.my`, `rfc2863.txt`), so nothing here
+//! trusts them: every regular file under a search path is scanned for
+//! `NAME DEFINITIONS ::= BEGIN`, and one file may declare several modules.
+
+mod rfc;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub use crate::syntax::scan::{self, ModuleChunk, Scan};
+pub use rfc::strip_page_layout;
+
+use crate::diagnostic::{Code, Diagnostic, FileId, Span};
+
+/// Files larger than this are refused: the largest real MIB module is under 2 MiB.
+pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+
+/// A file's text as the compiler sees it.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// The path as given (or a pseudo-path such as `<embedded>/IF-MIB`).
+    pub path: PathBuf,
+    /// The decoded text, RFC page layout blanked out.
+    pub text: String,
+    /// Byte offset of each line start, for line and column numbers.
+    line_starts: Vec<u32>,
+}
+
+impl SourceFile {
+    /// A source from text already in memory.
+    pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+        );
+        SourceFile {
+            path: path.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// One-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: u32) -> (usize, usize) {
+        let line = self
+            .line_starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1);
+        let start = self.line_starts[line] as usize;
+        let end = (offset as usize).min(self.text.len());
+        let column = self
+            .text
+            .get(start..end)
+            .map_or(end - start, |s| s.chars().count());
+        (line + 1, column + 1)
+    }
+
+    /// The text covered by `span` (empty if out of range).
+    pub fn slice(&self, span: Span) -> &str {
+        self.text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("")
+    }
+}
+
+/// Decodes raw bytes: UTF-8 when valid, else Latin-1 (every byte is a character, so
+/// nothing is lost). Returns the text, RFC layout stripped, and the quirks met.
+pub fn decode(bytes: Vec<u8>) -> (String, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let at = err.utf8_error().valid_up_to();
+            let text: String = err.into_bytes().iter().map(|&b| char::from(b)).collect();
+            let start = text.char_indices().nth(at).map_or(text.len(), |(i, _)| i);
+            let end = text[start..]
+                .chars()
+                .next()
+                .map_or(start, |c| start + c.len_utf8());
+            diagnostics.push(
+                Diagnostic::new(Code::NotUtf8, "file is not valid UTF-8; read as Latin-1")
+                    .at(Span::new(start, end), "first byte that is not UTF-8")
+                    .help("re-encode the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"),
+            );
+            text
+        }
+    };
+    if let Some(offset) = strip_page_layout(&mut text) {
+        let end = text[offset..].find('\n').map_or(text.len(), |n| offset + n);
+        diagnostics.push(
+            Diagnostic::new(
+                Code::RfcLayout,
+                "RFC page headers and footers were stripped from the module text",
+            )
+            .at(Span::new(offset, end.max(offset + 1)), "first page break")
+            .help("extract the module from the RFC (e.g. with `rfcstrip`)"),
+        );
+    }
+    (text, diagnostics)
+}
+
+/// Reads and decodes one file, refusing anything too large to be a MIB.
+pub fn read_file(path: &Path) -> Result<(String, Vec<Diagnostic>), Diagnostic> {
+    let io_error = |err: std::io::Error| {
+        Diagnostic::new(Code::Io, format!("cannot read {}: {err}", path.display()))
+    };
+    let meta = std::fs::metadata(path).map_err(io_error)?;
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(Diagnostic::new(
+            Code::FileTooLarge,
+            format!(
+                "{} is {} bytes; MIB files over {} MiB are refused",
+                path.display(),
+                meta.len(),
+                MAX_FILE_SIZE >> 20
+            ),
+        )
+        .help("check that this is a MIB module; split it if it really is"));
+    }
+    let bytes = std::fs::read(path).map_err(io_error)?;
+    Ok(decode(bytes))
+}
+
+/// Every regular file under `path` (itself, if a file), sorted for determinism; hidden
+/// files and directories are skipped.
+pub fn walk(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let mut files = Vec::new();
+    let mut stack = vec![path.to_path_buf()];
+    let io_error = |p: &Path, err: std::io::Error| {
+        Diagnostic::new(Code::Io, format!("cannot read {}: {err}", p.display()))
+    };
+    while let Some(dir) = stack.pop() {
+        let meta = std::fs::metadata(&dir).map_err(|e| io_error(&dir, e))?;
+        if meta.is_file() {
+            files.push(dir);
+            continue;
+        }
+        let mut entries = Vec::new();
+        for entry in std::fs::read_dir(&dir).map_err(|e| io_error(&dir, e))? {
+            let entry = entry.map_err(|e| io_error(&dir, e))?;
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            entries.push(entry.path());
+        }
+        entries.sort();
+        for entry in entries.into_iter().rev() {
+            // Symlink loops end here: metadata on a looping link fails and is skipped below.
+            match std::fs::metadata(&entry) {
+                Ok(m) if m.is_dir() => stack.push(entry),
+                Ok(m) if m.is_file() => files.push(entry),
+                _ => {}
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+/// Where a module's text lives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModuleLocation {
+    /// The file.
+    pub file: FileId,
+    /// The module's extent in it.
+    pub chunk: ModuleChunk,
+}
+
+/// Loaded files and the modules declared in them.
+#[derive(Debug, Default)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+    modules: Vec<ModuleLocation>,
+    by_name: HashMap<String, usize>,
+    /// Findings of loading and scanning.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Sources {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a file's text (already decoded) and indexes its modules; the first module of
+    /// a name wins, later ones are reported as duplicates.
+    pub fn add_text(
+        &mut self,
+        path: impl Into<PathBuf>,
+        text: String,
+        mut diagnostics: Vec<Diagnostic>,
+    ) -> FileId {
+        let file = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        let scan = scan::scan(&text);
+        diagnostics.extend(scan.diagnostics);
+        if scan.modules.is_empty() {
+            diagnostics.push(
+                Diagnostic::new(Code::NoModule, "no MIB module in this file")
+                    .help("a module starts with `NAME DEFINITIONS ::= BEGIN`"),
+            );
+        }
+        for chunk in scan.modules {
+            if let Some(&first) = self.by_name.get(&chunk.name) {
+                let first = &self.modules[first];
+                let first_path = self.files.get(first.file.0 as usize).map_or_else(
+                    || Path::new("?").display().to_string(),
+                    |f| f.path.display().to_string(),
+                );
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::DuplicateModule,
+                        format!(
+                            "module {} is defined again; the first definition is used",
+                            chunk.name
+                        ),
+                    )
+                    .at(
+                        chunk.name_span,
+                        format!("ignored: first defined in {first_path}"),
+                    ),
+                );
+                continue;
+            }
+            self.by_name.insert(chunk.name.clone(), self.modules.len());
+            self.modules.push(ModuleLocation { file, chunk });
+        }
+        self.diagnostics
+            .extend(diagnostics.into_iter().map(|d| d.in_file(file)));
+        self.files.push(SourceFile::new(path, text));
+        file
+    }
+
+    /// Reads every file under `path` and indexes it.
+    pub fn add_path(&mut self, path: &Path) {
+        let files = match walk(path) {
+            Ok(files) => files,
+            Err(err) => return self.diagnostics.push(err),
+        };
+        for file in files {
+            match read_file(&file) {
+                Ok((text, diagnostics)) => {
+                    self.add_text(file, text, diagnostics);
+                }
+                Err(err) => self.diagnostics.push(err),
+            }
+        }
+    }
+
+    /// The loaded files.
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
+    }
+
+    /// One file.
+    pub fn file(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize)
+    }
+
+    /// Every module found, in load order.
+    pub fn modules(&self) -> &[ModuleLocation] {
+        &self.modules
+    }
+
+    /// The module declared under `name`.
+    pub fn module(&self, name: &str) -> Option<&ModuleLocation> {
+        self.by_name.get(name).map(|&i| &self.modules[i])
+    }
+}

@@ -1,0 +1,311 @@
+//! A fast lexical pass over a whole file: finds the modules in it and checks what would
+//! make the parser misbehave (unterminated strings, runaway nesting) before it runs.
+//!
+//! The scanner knows comments, strings, words, `::=` and braces, and nothing else. It is
+//! what lets one file hold several modules, lets RFC prose surround a module, and lets
+//! the loader index a directory of thousands of files without parsing them.
+
+use crate::diagnostic::{Code, Diagnostic, Span};
+
+/// How deep braces may nest inside a module. Real MIBs use at most three levels; the
+/// limit keeps the recursive parser far from the stack's end.
+pub const MAX_NESTING: usize = 64;
+
+/// A module found in a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModuleChunk {
+    /// The module name from its header.
+    pub name: String,
+    /// Where the name stands.
+    pub name_span: Span,
+    /// From the name to the end of `END` (or to where the module was cut off).
+    pub span: Span,
+    /// Whether the module was closed by `END`.
+    pub has_end: bool,
+    /// Whether the module can be handed to the parser (it nests within limits).
+    pub parseable: bool,
+    /// Where a string that never closes starts, if one does: the parser's complaints
+    /// past it are consequences, not news.
+    pub unterminated_string: Option<u32>,
+}
+
+/// What the scanner found in one file.
+#[derive(Clone, Debug, Default)]
+pub struct Scan {
+    /// Modules in file order.
+    pub modules: Vec<ModuleChunk>,
+    /// Problems found on the way.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tok {
+    Word,
+    Assign,
+    Open,
+    Close,
+    Str,
+    Other,
+}
+
+struct Lexer<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Lexer<'_> {
+    /// The next token and its byte range. `strings` decides whether `"` opens a string
+    /// (inside a module) or is just a character (in prose around modules).
+    fn next(&mut self, strings: bool) -> Option<(Tok, usize, usize, bool)> {
+        let b = self.bytes;
+        loop {
+            while self.pos < b.len() && (b[self.pos].is_ascii_whitespace() || b[self.pos] == 0x0b) {
+                self.pos += 1;
+            }
+            if self.pos + 1 < b.len() && b[self.pos] == b'-' && b[self.pos + 1] == b'-' {
+                self.pos += 2;
+                while self.pos < b.len() && b[self.pos] != b'\n' && b[self.pos] != b'\r' {
+                    if b[self.pos] == b'-' && self.pos + 1 < b.len() && b[self.pos + 1] == b'-' {
+                        self.pos += 2;
+                        break;
+                    }
+                    self.pos += 1;
+                }
+                continue;
+            }
+            break;
+        }
+        let start = self.pos;
+        let &c = b.get(start)?;
+        let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+        if is_word(c) {
+            self.pos += 1;
+            while self.pos < b.len() && is_word(b[self.pos]) {
+                if b[self.pos] == b'-' && b.get(self.pos + 1) == Some(&b'-') {
+                    break;
+                }
+                self.pos += 1;
+            }
+            return Some((Tok::Word, start, self.pos, true));
+        }
+        if strings && c == b'"' {
+            self.pos += 1;
+            while self.pos < b.len() && b[self.pos] != b'"' {
+                self.pos += 1;
+            }
+            if self.pos >= b.len() {
+                return Some((Tok::Str, start, self.pos, false));
+            }
+            self.pos += 1;
+            return Some((Tok::Str, start, self.pos, true));
+        }
+        if b[start..].starts_with(b"::=") {
+            self.pos += 3;
+            return Some((Tok::Assign, start, self.pos, true));
+        }
+        self.pos += 1;
+        let tok = match c {
+            b'{' => Tok::Open,
+            b'}' => Tok::Close,
+            _ => Tok::Other,
+        };
+        Some((tok, start, self.pos, true))
+    }
+}
+
+/// Header recognition: `NAME [{ oid }] DEFINITIONS [IMPLICIT TAGS] ::= BEGIN`.
+#[derive(Clone, Copy, Debug)]
+enum Header {
+    Idle,
+    Definitions { name: (usize, usize) },
+    Assign { name: (usize, usize) },
+}
+
+struct Open {
+    name: (usize, usize),
+    begins: usize,
+    braces: usize,
+    too_deep: bool,
+    unterminated_string: Option<u32>,
+}
+
+/// Finds every module in `text`.
+pub fn scan(text: &str) -> Scan {
+    let mut out = Scan::default();
+    let mut lexer = Lexer {
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    let mut header = Header::Idle;
+    // The last word seen outside braces: a module name candidate.
+    let mut candidate: Option<(usize, usize)> = None;
+    let mut outer_braces = 0usize;
+    let mut open: Option<Open> = None;
+
+    let close = |out: &mut Scan, m: Open, end: usize, has_end: bool| {
+        out.modules.push(ModuleChunk {
+            name: text[m.name.0..m.name.1].to_string(),
+            name_span: Span::new(m.name.0, m.name.1),
+            span: Span::new(m.name.0, end),
+            has_end,
+            parseable: !m.too_deep,
+            unterminated_string: m.unterminated_string,
+        });
+    };
+
+    while let Some((tok, start, end, terminated)) = lexer.next(open.is_some()) {
+        let word = &text[start..end];
+        if !terminated {
+            if let Some(m) = &mut open {
+                m.unterminated_string = Some(u32::try_from(start).unwrap_or(u32::MAX));
+            }
+            out.diagnostics.push(
+                Diagnostic::new(Code::UnterminatedString, "string literal is never closed")
+                    .at(
+                        Span::new(start, start + 1),
+                        "this quote opens a string that runs to the end of the file",
+                    )
+                    .help(
+                        "add the closing `\"`; SMI strings may span lines but cannot contain `\"`",
+                    ),
+            );
+        }
+        // Header recognition runs everywhere: a header inside an open module means the
+        // previous one lost its END.
+        let braces = open.as_ref().map_or(outer_braces, |m| m.braces);
+        header = match (tok, header) {
+            (Tok::Word, _) if word == "DEFINITIONS" => match candidate {
+                Some(name) => Header::Definitions { name },
+                None => Header::Idle,
+            },
+            (Tok::Word, h @ Header::Definitions { .. })
+                if matches!(word, "IMPLICIT" | "EXPLICIT" | "AUTOMATIC" | "TAGS") =>
+            {
+                h
+            }
+            (Tok::Assign, Header::Definitions { name }) => Header::Assign { name },
+            (Tok::Word, Header::Assign { name }) if word == "BEGIN" => {
+                if let Some(previous) = open.take() {
+                    close(&mut out, previous, name.0, false);
+                }
+                open = Some(Open {
+                    name,
+                    begins: 1,
+                    braces: 0,
+                    too_deep: false,
+                    unterminated_string: None,
+                });
+                candidate = None;
+                header = Header::Idle;
+                continue;
+            }
+            _ => Header::Idle,
+        };
+        match tok {
+            Tok::Word if braces == 0 => candidate = Some((start, end)),
+            Tok::Word | Tok::Str | Tok::Assign | Tok::Other => {}
+            Tok::Open => match &mut open {
+                Some(m) => {
+                    m.braces += 1;
+                    if m.braces > MAX_NESTING && !m.too_deep {
+                        m.too_deep = true;
+                        out.diagnostics.push(
+                            Diagnostic::new(
+                                Code::NestingTooDeep,
+                                format!("braces nest more than {MAX_NESTING} deep"),
+                            )
+                            .at(Span::new(start, end), "too deep here")
+                            .help("no SMI construct nests this deep; look for unbalanced `{`"),
+                        );
+                    }
+                }
+                None => outer_braces += 1,
+            },
+            Tok::Close => match &mut open {
+                Some(m) => m.braces = m.braces.saturating_sub(1),
+                None => outer_braces = outer_braces.saturating_sub(1),
+            },
+        }
+        if let (Some(m), Tok::Word) = (&mut open, tok) {
+            match word {
+                "BEGIN" => m.begins += 1,
+                "END" => {
+                    m.begins -= 1;
+                    if m.begins == 0 {
+                        if let Some(m) = open.take() {
+                            close(&mut out, m, end, true);
+                        }
+                        candidate = None;
+                        outer_braces = 0;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    if let Some(m) = open.take() {
+        close(&mut out, m, text.len(), false);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str) -> Vec<String> {
+        scan(text).modules.into_iter().map(|m| m.name).collect()
+    }
+
+    #[test]
+    fn finds_several_modules_in_one_file() {
+        let text = "A-MIB DEFINITIONS ::= BEGIN x OBJECT IDENTIFIER ::= { a 1 } END\n\
+                    -- between\nB-MIB DEFINITIONS ::= BEGIN END";
+        assert_eq!(names(text), ["A-MIB", "B-MIB"]);
+        assert!(scan(text).modules.iter().all(|m| m.has_end));
+    }
+
+    #[test]
+    fn skips_prose_quotes_and_macro_bodies() {
+        let text = "The \"quoted prose is unbalanced\n\
+                    SNMPv2-SMI DEFINITIONS ::= BEGIN\n\
+                    OBJECT-TYPE MACRO ::= BEGIN TYPE NOTATION ::= \"SYNTAX\" END\n\
+                    x OBJECT IDENTIFIER ::= { iso 1 }\nEND\n trailing prose END";
+        let scan = scan(text);
+        assert_eq!(scan.modules.len(), 1);
+        assert!(scan.modules[0].has_end);
+        assert!(
+            text[scan.modules[0].span.start as usize..scan.modules[0].span.end as usize]
+                .ends_with("}\nEND")
+        );
+    }
+
+    #[test]
+    fn module_oid_and_tag_default_in_header() {
+        assert_eq!(
+            names("X-MIB { iso 3 } DEFINITIONS IMPLICIT TAGS ::= BEGIN END"),
+            ["X-MIB"]
+        );
+    }
+
+    #[test]
+    fn missing_end_is_closed_by_next_header() {
+        let scan = scan(
+            "A DEFINITIONS ::= BEGIN x OBJECT IDENTIFIER ::= { a 1 }\nB DEFINITIONS ::= BEGIN END",
+        );
+        assert_eq!(scan.modules.len(), 2);
+        assert!(!scan.modules[0].has_end);
+        assert!(scan.modules[1].has_end);
+    }
+
+    #[test]
+    fn rejects_deep_nesting_and_unterminated_strings() {
+        let deep = format!("A DEFINITIONS ::= BEGIN x {} END", "{".repeat(10_000));
+        let scan1 = scan(&deep);
+        assert!(!scan1.modules[0].parseable);
+        assert_eq!(scan1.diagnostics[0].code, Code::NestingTooDeep);
+        let scan2 = scan("A DEFINITIONS ::= BEGIN x OBJECT-TYPE DESCRIPTION \"never closed END");
+        assert_eq!(scan2.diagnostics[0].code, Code::UnterminatedString);
+        assert!(!scan2.modules[0].has_end);
+    }
+}
