@@ -158,6 +158,10 @@ codes! {
     MissingEnd = "smic::quirk::missing-end", Warning, true;
     /// A clause the SMI requires is missing but the meaning is clear without it.
     MissingOptionalClause = "smic::quirk::missing-clause", Warning, true;
+    /// An enumeration label starts with a digit (`8021x(11)`).
+    DigitInitialLabel = "smic::quirk::digit-initial-label", Warning, true;
+    /// An OID value written in dotted form (`DEFVAL { 0.0 }`).
+    DottedOid = "smic::quirk::dotted-oid-value", Warning, true;
     /// Clauses of a macro appear out of the SMI's order.
     ClauseOrder = "smic::quirk::clause-order", Warning, true;
 }

@@ -91,6 +91,7 @@ pub fn decode(bytes: Vec<u8>) -> (String, Vec<Diagnostic>) {
             text
         }
     };
+    blank_exotic_whitespace(&mut text);
     if let Some(offset) = strip_page_layout(&mut text) {
         let end = text[offset..].find('\n').map_or(text.len(), |n| offset + n);
         diagnostics.push(
@@ -103,6 +104,24 @@ pub fn decode(bytes: Vec<u8>) -> (String, Vec<Diagnostic>) {
         );
     }
     (text, diagnostics)
+}
+
+/// Replaces no-break spaces, byte-order marks and DOS end-of-file marks with as many
+/// spaces as they have bytes, so the grammar sees plain blanks and offsets stay put.
+fn blank_exotic_whitespace(text: &mut String) {
+    const EXOTIC: [char; 3] = ['\u{A0}', '\u{FEFF}', '\u{1A}'];
+    if !text.contains(EXOTIC) {
+        return;
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if EXOTIC.contains(&c) {
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    *text = out;
 }
 
 /// Reads and decodes one file, refusing anything too large to be a MIB.
@@ -197,12 +216,13 @@ impl Sources {
         text: String,
         mut diagnostics: Vec<Diagnostic>,
     ) -> FileId {
+        let path = path.into();
         let file = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         let scan = scan::scan(&text);
         diagnostics.extend(scan.diagnostics);
         if scan.modules.is_empty() {
             diagnostics.push(
-                Diagnostic::new(Code::NoModule, "no MIB module in this file")
+                Diagnostic::new(Code::NoModule, format!("no MIB module in {}", path.display()))
                     .help("a module starts with `NAME DEFINITIONS ::= BEGIN`"),
             );
         }
@@ -237,14 +257,19 @@ impl Sources {
         file
     }
 
-    /// Reads every file under `path` and indexes it.
+    /// Reads every file under `path` and indexes it. Files found in a directory that
+    /// contain no `::=` at all are not MIB text and are skipped silently.
     pub fn add_path(&mut self, path: &Path) {
         let files = match walk(path) {
             Ok(files) => files,
             Err(err) => return self.diagnostics.push(err),
         };
+        let walked = files.len() > 1 || files.first().is_some_and(|f| f != path);
         for file in files {
             match read_file(&file) {
+                // In a directory, files with no trace of ASN.1 (READMEs, indexes, scripts)
+                // are not MIBs and are passed over; a file named directly is always checked.
+                Ok((text, _)) if walked && !text.contains("::=") => {}
                 Ok((text, diagnostics)) => {
                     self.add_text(file, text, diagnostics);
                 }

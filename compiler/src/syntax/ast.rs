@@ -588,7 +588,7 @@ pub enum RangeValue {
 /// An integer literal, kept exact (SMI ranges reach 2^64 - 1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Number {
-    /// The value; `None` when it does not fit 128 bits (reported as an error).
+    /// The value (0 when it does not fit 128 bits, which is reported as an error).
     pub value: i128,
     /// Where it stands.
     pub span: Span,
@@ -609,6 +609,8 @@ pub enum Value {
     Name(Ident),
     /// `{ ... }`: an OID value, a BITS set or an empty set.
     Braced(Vec<BracedItem>, Span),
+    /// `0.0`: an OID in dotted form (a vendor quirk).
+    DottedOid(Vec<u32>, Span),
 }
 
 /// An element of a braced value.

@@ -113,6 +113,10 @@ impl<'t> Lowerer<'t> {
                     if skipped == 0 || pos >= self.text.len() {
                         break;
                     }
+                    // A fresh macro definition is a fresh start: its own errors are news.
+                    if starts_macro_definition(&self.text[pos..]) {
+                        last_failure = None;
+                    }
                 }
             }
         }
@@ -188,7 +192,13 @@ impl<'t> Lowerer<'t> {
         if !expected.is_empty() {
             diagnostic = diagnostic.help(format!("expected {}", join_or(&expected)));
         }
-        if let Some(hint) = hint_for(found) {
+        let glued_to_string = self.text[..at].ends_with('"') && !found.is_empty();
+        let hint = if glued_to_string {
+            Some("a `\"` inside a string ends it early; SMI strings cannot contain `\"` (use `'`)")
+        } else {
+            hint_for(found)
+        };
+        if let Some(hint) = hint {
             let help = diagnostic
                 .help
                 .take()
@@ -1178,6 +1188,15 @@ impl<'t> Lowerer<'t> {
             Rule::hex_string => Value::Hex(quoted_digits(child.as_str()), span),
             Rule::bin_string => Value::Binary(quoted_digits(child.as_str()), span),
             Rule::string => Value::String(self.text(child)),
+            Rule::dotted_oid => {
+                self.push(
+                    Diagnostic::new(Code::DottedOid, "OID value in dotted form")
+                        .at(span, "written as dotted numbers")
+                        .help(format!("write `{{ {} }}`", child.as_str().replace('.', " "))),
+                );
+                let arcs = child.as_str().split('.').map(|a| a.parse().unwrap_or(u32::MAX)).collect();
+                Value::DottedOid(arcs, span)
+            }
             Rule::braced_value => Value::Braced(self.braced(child), span),
             _ => Value::Name(self.ident(child)),
         }
@@ -1571,6 +1590,22 @@ fn at_module_end(rest: &str) -> bool {
         .filter(|r| !r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
         .unwrap_or(rest);
     skip_trivia(rest).is_empty()
+}
+
+/// Whether `text` starts `name MACRO-KEYWORD` or `name OBJECT IDENTIFIER`.
+fn starts_macro_definition(text: &str) -> bool {
+    let text = skip_trivia(text);
+    let name_len = text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')).unwrap_or(text.len());
+    if name_len == 0 {
+        return false;
+    }
+    let rest = skip_trivia(&text[name_len..]);
+    const STARTS: [&str; 11] = [
+        "OBJECT-TYPE", "OBJECT IDENTIFIER", "NOTIFICATION-TYPE", "TRAP-TYPE", "OBJECT-IDENTITY",
+        "MODULE-IDENTITY", "OBJECT-GROUP", "NOTIFICATION-GROUP", "MODULE-COMPLIANCE",
+        "AGENT-CAPABILITIES", "MACRO",
+    ];
+    STARTS.iter().any(|s| rest.starts_with(s))
 }
 
 /// `text` past leading white space and comments (with the grammar's comment rule).
