@@ -222,8 +222,11 @@ impl Sources {
         diagnostics.extend(scan.diagnostics);
         if scan.modules.is_empty() {
             diagnostics.push(
-                Diagnostic::new(Code::NoModule, format!("no MIB module in {}", path.display()))
-                    .help("a module starts with `NAME DEFINITIONS ::= BEGIN`"),
+                Diagnostic::new(
+                    Code::NoModule,
+                    format!("no MIB module in {}", path.display()),
+                )
+                .help("a module starts with `NAME DEFINITIONS ::= BEGIN`"),
             );
         }
         for chunk in scan.modules {

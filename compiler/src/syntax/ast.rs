@@ -362,18 +362,22 @@ pub enum ComplianceItem {
         description: Option<Text>,
     },
     /// `OBJECT name [SYNTAX ...] [WRITE-SYNTAX ...] [MIN-ACCESS ...] DESCRIPTION "..."`.
-    Object {
-        /// The object refined.
-        name: Ident,
-        /// `SYNTAX` refinement.
-        syntax: Option<Syntax>,
-        /// `WRITE-SYNTAX` refinement.
-        write_syntax: Option<Syntax>,
-        /// `MIN-ACCESS`.
-        min_access: Option<Ident>,
-        /// Why.
-        description: Option<Text>,
-    },
+    Object(Box<ObjectRefinement>),
+}
+
+/// An `OBJECT` refinement in a compliance module.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObjectRefinement {
+    /// The object refined.
+    pub name: Ident,
+    /// `SYNTAX` refinement.
+    pub syntax: Option<Syntax>,
+    /// `WRITE-SYNTAX` refinement.
+    pub write_syntax: Option<Syntax>,
+    /// `MIN-ACCESS`.
+    pub min_access: Option<Ident>,
+    /// Why.
+    pub description: Option<Text>,
 }
 
 /// `AGENT-CAPABILITIES` (RFC 2580 §6).

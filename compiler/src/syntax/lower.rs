@@ -27,7 +27,7 @@ pub(super) struct Lowerer<'t> {
 enum Item {
     Imports(Vec<Import>),
     Exports,
-    Definition(Definition),
+    Definition(Box<Definition>),
 }
 
 impl<'t> Lowerer<'t> {
@@ -90,7 +90,7 @@ impl<'t> Lowerer<'t> {
                     match lowered {
                         Some(Item::Imports(list)) => imports.extend(list),
                         Some(Item::Exports) => has_exports = true,
-                        Some(Item::Definition(def)) => definitions.push(def),
+                        Some(Item::Definition(def)) => definitions.push(*def),
                         None => {}
                     }
                     if end == 0 {
@@ -212,7 +212,7 @@ impl<'t> Lowerer<'t> {
         Some(match pair.as_rule() {
             Rule::imports => Item::Imports(self.imports(pair)),
             Rule::exports => Item::Exports,
-            _ => Item::Definition(self.definition(pair)?),
+            _ => Item::Definition(Box::new(self.definition(pair)?)),
         })
     }
 
@@ -874,13 +874,15 @@ impl<'t> Lowerer<'t> {
                             _ => {}
                         }
                     }
-                    module.items.push(ComplianceItem::Object {
-                        name,
-                        syntax,
-                        write_syntax,
-                        min_access,
-                        description,
-                    });
+                    module
+                        .items
+                        .push(ComplianceItem::Object(Box::new(ObjectRefinement {
+                            name,
+                            syntax,
+                            write_syntax,
+                            min_access,
+                            description,
+                        })));
                 }
                 _ => {}
             }
@@ -1192,9 +1194,16 @@ impl<'t> Lowerer<'t> {
                 self.push(
                     Diagnostic::new(Code::DottedOid, "OID value in dotted form")
                         .at(span, "written as dotted numbers")
-                        .help(format!("write `{{ {} }}`", child.as_str().replace('.', " "))),
+                        .help(format!(
+                            "write `{{ {} }}`",
+                            child.as_str().replace('.', " ")
+                        )),
                 );
-                let arcs = child.as_str().split('.').map(|a| a.parse().unwrap_or(u32::MAX)).collect();
+                let arcs = child
+                    .as_str()
+                    .split('.')
+                    .map(|a| a.parse().unwrap_or(u32::MAX))
+                    .collect();
                 Value::DottedOid(arcs, span)
             }
             Rule::braced_value => Value::Braced(self.braced(child), span),
@@ -1595,15 +1604,25 @@ fn at_module_end(rest: &str) -> bool {
 /// Whether `text` starts `name MACRO-KEYWORD` or `name OBJECT IDENTIFIER`.
 fn starts_macro_definition(text: &str) -> bool {
     let text = skip_trivia(text);
-    let name_len = text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')).unwrap_or(text.len());
+    let name_len = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .unwrap_or(text.len());
     if name_len == 0 {
         return false;
     }
     let rest = skip_trivia(&text[name_len..]);
     const STARTS: [&str; 11] = [
-        "OBJECT-TYPE", "OBJECT IDENTIFIER", "NOTIFICATION-TYPE", "TRAP-TYPE", "OBJECT-IDENTITY",
-        "MODULE-IDENTITY", "OBJECT-GROUP", "NOTIFICATION-GROUP", "MODULE-COMPLIANCE",
-        "AGENT-CAPABILITIES", "MACRO",
+        "OBJECT-TYPE",
+        "OBJECT IDENTIFIER",
+        "NOTIFICATION-TYPE",
+        "TRAP-TYPE",
+        "OBJECT-IDENTITY",
+        "MODULE-IDENTITY",
+        "OBJECT-GROUP",
+        "NOTIFICATION-GROUP",
+        "MODULE-COMPLIANCE",
+        "AGENT-CAPABILITIES",
+        "MACRO",
     ];
     STARTS.iter().any(|s| rest.starts_with(s))
 }
