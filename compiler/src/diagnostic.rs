@@ -108,8 +108,7 @@ codes! {
     NoModule = "smic::source::no-module", Error, false;
     /// Two files (or two places in one) define the same module name.
     DuplicateModule = "smic::source::duplicate-module", Warning, false;
-    /// A module named on the command line was not found on the search path.
-    ModuleNotFound = "smic::source::module-not-found", Error, false;
+
     /// The parser met a token it did not expect.
     UnexpectedToken = "smic::syntax::unexpected-token", Error, false;
     /// A string literal has no closing quote.
@@ -120,7 +119,7 @@ codes! {
     MissingClause = "smic::syntax::missing-clause", Error, false;
     /// A clause appears twice in one definition.
     DuplicateClause = "smic::syntax::duplicate-clause", Warning, false;
-    /// A number does not fit in 128 bits.
+        /// A number outside -2^63 .. 2^64-1.
     NumberOverflow = "smic::syntax::number-overflow", Error, false;
     /// A STATUS or ACCESS value the SMI does not define.
     InvalidKeywordValue = "smic::syntax::invalid-value", Error, false;
@@ -157,7 +156,7 @@ codes! {
     /// A module ends without `END`.
     MissingEnd = "smic::quirk::missing-end", Warning, true;
     /// A clause the SMI requires is missing but the meaning is clear without it.
-    MissingOptionalClause = "smic::quirk::missing-clause", Warning, true;
+        MissingOptionalClause = "smic::quirk::omitted-clause", Warning, true;
     /// An enumeration label starts with a digit (`8021x(11)`).
     DigitInitialLabel = "smic::quirk::digit-initial-label", Warning, true;
     /// An OID value written in dotted form (`DEFVAL { 0.0 }`).

@@ -232,6 +232,17 @@ impl Sources {
         for chunk in scan.modules {
             if let Some(&first) = self.by_name.get(&chunk.name) {
                 let first = &self.modules[first];
+                if first.file == file {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::DuplicateModule,
+                            format!("module {} is defined twice in this file; the first definition is used", chunk.name),
+                        )
+                        .at(chunk.name_span, "ignored")
+                        .also(first.chunk.name_span, "first defined here"),
+                    );
+                    continue;
+                }
                 let first_path = self.files.get(first.file.0 as usize).map_or_else(
                     || Path::new("?").display().to_string(),
                     |f| f.path.display().to_string(),

@@ -8,6 +8,9 @@ impl Rule {
     /// How a rule is named in "expected ..." messages.
     pub(super) fn describe(self) -> String {
         let name = format!("{self:?}");
+        if self == Rule::kw_ACCESS {
+            return "`MAX-ACCESS`".into();
+        }
         if let Some(keyword) = name.strip_prefix("kw_") {
             return format!("`{}`", keyword.replace('_', "-"));
         }
@@ -23,7 +26,9 @@ impl Rule {
             Rule::bin_string => "a binary string".into(),
             Rule::oid_value => "an OID value `{ parent n }`".into(),
             Rule::syntax | Rule::value_type => "a type".into(),
-            Rule::value | Rule::braced_value => "a value".into(),
+            Rule::value | Rule::braced_value | Rule::braced_item => "a value".into(),
+            Rule::named_number | Rule::bad_named_number | Rule::label => "`label(number)`".into(),
+            Rule::oid_component | Rule::named_arc => "an OID component".into(),
             Rule::EOI => "the end of the module".into(),
             Rule::named_numbers => "`{ name(n), ... }`".into(),
             Rule::constraint => "a constraint `(...)`".into(),

@@ -20,6 +20,8 @@ pub(super) struct Lowerer<'t> {
     text: &'t str,
     /// Where `text` starts in the file, added to every span.
     base: usize,
+    /// Where the item being lowered starts in `text` (pest positions are relative to it).
+    item: usize,
     pub(super) diagnostics: Vec<Diagnostic>,
 }
 
@@ -35,13 +37,16 @@ impl<'t> Lowerer<'t> {
         Lowerer {
             text,
             base,
+            item: 0,
             diagnostics: Vec::new(),
         }
     }
 
+    /// Where a pair stands in the file. Trailing blanks that pest attached (an optional
+    /// element that was tried and absent) are not part of it.
     fn span(&self, pair: &P<'_>) -> Span {
-        let s = pair.as_span();
-        Span::new(self.base + s.start(), self.base + s.end())
+        let start = self.base + self.item + pair.as_span().start();
+        Span::new(start, start + pair.as_str().trim_end().len())
     }
 
     fn push(&mut self, diagnostic: Diagnostic) {
@@ -80,13 +85,13 @@ impl<'t> Lowerer<'t> {
                 Ok(mut pairs) => {
                     let Some(item) = pairs.next() else { break };
                     let end = item.as_span().end();
-                    let base = self.base;
-                    self.base += pos;
+                    self.item = pos;
                     let lowered = item
                         .into_inner()
                         .find(|p| p.as_rule() != Rule::EOI)
                         .and_then(|p| self.item(p));
-                    self.base = base;
+                    self.item = 0;
+
                     match lowered {
                         Some(Item::Imports(list)) => imports.extend(list),
                         Some(Item::Exports) => has_exports = true,
@@ -102,7 +107,8 @@ impl<'t> Lowerer<'t> {
                 Err(err) => {
                     // Consecutive failures are one broken stretch: report its first error only.
                     if last_failure.is_none() {
-                        self.parse_error(&err, pos);
+                        let detailed = detailed_error(Rule::item, rest);
+                        self.parse_error(detailed.as_ref().unwrap_or(&err), pos);
                     }
                     last_failure = Some(pos);
                     let skipped = match SmiParser::parse(Rule::skip_item, rest) {
@@ -129,7 +135,7 @@ impl<'t> Lowerer<'t> {
                 .at(
                     Span::new(
                         self.base + self.text.trim_end().len(),
-                        self.base + self.text.len(),
+                        self.base + self.text.trim_end().len(),
                     ),
                     "END expected here",
                 )
@@ -164,8 +170,17 @@ impl<'t> Lowerer<'t> {
             ErrorVariant::CustomError { message } => vec![message.clone()],
         };
         if let Some(attempts) = err.parse_attempts() {
+            // Literal punctuation is worth naming; blanks, comment and quote openers are
+            // the grammar's plumbing, not what the author forgot.
             for token in attempts.expected_tokens() {
-                expected.push(format!("`{token}`"));
+                let token = token.to_string();
+                let plumbing = matches!(token.as_str(), "--" | "\"" | "'" | "\"\"");
+                // Keywords are named by their rules already; literals add the punctuation.
+                let punctuation = !token
+                    .contains(|c: char| c.is_alphanumeric() || c.is_whitespace() || c.is_control());
+                if !plumbing && punctuation {
+                    expected.push(format!("`{token}`"));
+                }
             }
         }
         expected.sort();
@@ -191,6 +206,13 @@ impl<'t> Lowerer<'t> {
         );
         if !expected.is_empty() {
             diagnostic = diagnostic.help(format!("expected {}", join_or(&expected)));
+        }
+        // An unclosed `{` before the failure is nearly always the cause.
+        {
+            if let Some(open) = unclosed_brace(&self.text[pos..at]) {
+                let open = self.base + pos + open;
+                diagnostic = diagnostic.also(Span::new(open, open + 1), "this `{` is never closed");
+            }
         }
         let glued_to_string = self.text[..at].ends_with('"') && !found.is_empty();
         let hint = if glued_to_string {
@@ -255,20 +277,53 @@ impl<'t> Lowerer<'t> {
 
     /// The name inside a clause such as `STATUS current`.
     fn clause_ident(&mut self, pair: P<'_>) -> Option<Ident> {
+        let rule = pair.as_rule();
         let ident = pair.into_inner().find(|p| p.as_rule() == Rule::ident)?;
-        Some(self.ident(ident))
+        let ident = self.ident(ident);
+        match rule {
+            Rule::status_clause => self.check_keyword_value(&ident, "STATUS", STATUS_VALUES),
+            Rule::access_clause => self.check_keyword_value(&ident, "access", ACCESS_VALUES),
+            _ => {}
+        }
+        Some(ident)
+    }
+
+    fn check_keyword_value(&mut self, value: &Ident, clause: &str, allowed: &[&str]) {
+        if allowed.contains(&value.name.as_str()) {
+            return;
+        }
+        let close = allowed
+            .iter()
+            .find(|a| a.eq_ignore_ascii_case(&value.name) || edit_distance(a, &value.name) <= 2);
+        let help = match close {
+            Some(suggestion) => format!("did you mean `{suggestion}`?"),
+            None => format!("{clause} is one of {}", allowed.join(", ")),
+        };
+        self.push(
+            Diagnostic::new(
+                Code::InvalidKeywordValue,
+                format!("`{}` is not a valid {clause} value", value.name),
+            )
+            .at(value.span, "unknown value")
+            .help(help),
+        );
     }
 
     fn number(&mut self, pair: P<'_>) -> Number {
         let span = self.span(&pair);
-        let value = pair.as_str().parse::<i128>().unwrap_or_else(|_| {
-            self.push(
-                Diagnostic::new(Code::NumberOverflow, "number does not fit in 128 bits")
-                    .at(span, "too large")
-                    .help("SMI numbers are at most 2^64-1"),
-            );
-            0
-        });
+        // The SMI's numbers span Integer32, Unsigned32 and Counter64: -2^63 .. 2^64-1.
+        let range = -(1i128 << 63)..=i128::from(u64::MAX);
+        let value = match pair.as_str().parse::<i128>() {
+            Ok(value) if range.contains(&value) => value,
+            _ => {
+                self.push(
+                    Diagnostic::new(Code::NumberOverflow, "number is out of the SMI's range")
+                        .at(span, "too large")
+                        .help("SMI numbers lie between -2^63 and 2^64-1"),
+                );
+                0
+            }
+        };
         Number { value, span }
     }
 
@@ -354,7 +409,10 @@ impl<'t> Lowerer<'t> {
                     });
                 }
                 Rule::import_end if child.as_str().is_empty() => {
-                    let span = self.span(&child);
+                    let end = imports
+                        .last()
+                        .map_or(self.span(&child).start, |i: &Import| i.span.end);
+                    let span = Span::new(end as usize, end as usize);
                     self.push(
                         Diagnostic::new(Code::MissingSemicolon, "IMPORTS is not closed by `;`")
                             .at(span, "`;` expected here")
@@ -505,6 +563,7 @@ impl<'t> Lowerer<'t> {
                         span: self.span(&keyword),
                     };
                     let value = self.ident(it.next()?);
+                    self.check_keyword_value(&value, "access", ACCESS_VALUES);
                     Some(Access { keyword, value })
                 });
                 let index = clauses.take(Rule::index_clause, self).map(|c| {
@@ -1124,12 +1183,38 @@ impl<'t> Lowerer<'t> {
             match child.as_rule() {
                 Rule::named_numbers => {
                     for nn in self.separated(child.into_inner()) {
+                        if nn.as_rule() == Rule::bad_named_number {
+                            let span = self.span(&nn);
+                            self.push(
+                                Diagnostic::new(
+                                    Code::UnexpectedToken,
+                                    format!("`{}` is not a named number", shorten(nn.as_str().trim())),
+                                )
+                                .at(span, "expected `label(number)`")
+                                .help("each item of an enumeration or BITS is `label(number)`, separated by commas"),
+                            );
+                            continue;
+                        }
                         let mut it = nn.into_inner();
                         let (Some(name), Some(value)) = (it.next(), it.next()) else {
                             continue;
                         };
-                        let name = self.ident(name);
-                        self.check_value_name(&name, "label");
+                        let name = Ident {
+                            name: name.as_str().to_string(),
+                            span: self.span(&name),
+                        };
+                        if name.name.starts_with(|c: char| c.is_ascii_digit()) {
+                            self.push(
+                                Diagnostic::new(
+                                    Code::DigitInitialLabel,
+                                    format!("label `{}` starts with a digit", name.name),
+                                )
+                                .at(name.span, "labels start with a letter")
+                                .help(format!("rename it, e.g. `x{}`", name.name)),
+                            );
+                        } else {
+                            self.check_value_name(&name, "label");
+                        }
                         let value = self.number(value);
                         named.push(NamedNumber { name, value });
                     }
@@ -1240,9 +1325,15 @@ impl<'t> Lowerer<'t> {
                     Rule::named_arc => {
                         let mut it = child.into_inner();
                         let name = self.ident(it.next()?);
-                        OidComponent::NamedNumber(name, self.number(it.next()?))
+                        let number = self.number(it.next()?);
+                        self.check_arc(number);
+                        OidComponent::NamedNumber(name, number)
                     }
-                    Rule::number => OidComponent::Number(self.number(child)),
+                    Rule::number => {
+                        let number = self.number(child);
+                        self.check_arc(number);
+                        OidComponent::Number(number)
+                    }
                     _ => {
                         let mut idents: Vec<Ident> =
                             child.into_inner().map(|p| self.ident(p)).collect();
@@ -1260,6 +1351,20 @@ impl<'t> Lowerer<'t> {
 
     // ------------------------------------------------------------------ checks
 
+    /// OID arcs are unsigned 32-bit numbers (RFC 2578 §3.5).
+    fn check_arc(&mut self, number: Number) {
+        if !(0..=i128::from(u32::MAX)).contains(&number.value) {
+            self.push(
+                Diagnostic::new(
+                    Code::InvalidNumber,
+                    format!("OID arc {} is out of range", number.value),
+                )
+                .at(number.span, "arcs are 0..4294967295")
+                .help("check the number; OID components are unsigned 32-bit integers"),
+            );
+        }
+    }
+
     fn check_module_name(&mut self, name: &Ident) {
         self.check_identifier_chars(name);
     }
@@ -1272,7 +1377,7 @@ impl<'t> Lowerer<'t> {
                     format!("identifier `{}` contains `_`", name.name),
                 )
                 .at(name.span, "the SMI allows letters, digits and `-` only")
-                .help(format!("rename it `{}`", name.name.replace('_', "-"))),
+                .help(format!("rename it `{}`", without_underscores(&name.name))),
             );
         }
         if name.name.ends_with('-') {
@@ -1519,6 +1624,34 @@ impl<'i> Clauses<'i> {
     }
 }
 
+const STATUS_VALUES: &[&str] = &["current", "deprecated", "obsolete", "mandatory", "optional"];
+
+const ACCESS_VALUES: &[&str] = &[
+    "read-only",
+    "read-write",
+    "read-create",
+    "not-accessible",
+    "accessible-for-notify",
+    "write-only",
+    "not-implemented",
+];
+
+/// Levenshtein distance, for "did you mean" help on short keywords.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
+}
+
 const OBJECT_TYPE_ORDER: &[Rule] = &[
     Rule::syntax_clause,
     Rule::units_clause,
@@ -1588,6 +1721,76 @@ fn language_of(name: &str, imports: &[Import], definitions: &[Definition]) -> La
     } else {
         Language::SMIv1
     }
+}
+
+/// The offset of the last `{` in `text` left open at its end (strings and comments
+/// skipped), if any.
+fn unclosed_brace(text: &str) -> Option<usize> {
+    let mut open = Vec::new();
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let at = text.len() - rest.len();
+        if rest.starts_with("--") {
+            let trivia = skip_trivia(rest);
+            rest = if trivia.len() == rest.len() {
+                &rest[2..]
+            } else {
+                trivia
+            };
+            continue;
+        }
+        match c {
+            '"' => {
+                let close = rest[1..].find('"').map_or(rest.len(), |n| n + 2);
+                rest = &rest[close..];
+                continue;
+            }
+            '{' => open.push(at),
+            '}' => {
+                open.pop();
+            }
+            _ => {}
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    open.pop()
+}
+
+/// A spelling without `_`: camelCase for value names (SMIv2 forbids hyphens in them),
+/// hyphens for type and module names.
+fn without_underscores(name: &str) -> String {
+    if name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        let mut out = String::with_capacity(name.len());
+        let mut upper = false;
+        for c in name.chars() {
+            match c {
+                '_' => upper = !out.is_empty(),
+                _ if upper => {
+                    out.extend(c.to_uppercase());
+                    upper = false;
+                }
+                _ => out.push(c),
+            }
+        }
+        out
+    } else {
+        name.replace('_', "-")
+    }
+}
+
+/// Parses `text` again with pest's detailed error tracking, which names the literal
+/// tokens (`::=`, `}`) that were expected. Tracking slows every parse, so it is on only
+/// here, under a lock: the switch is global to pest, and a parse that starts while it
+/// is on elsewhere only collects detail it never shows.
+fn detailed_error(rule: Rule, text: &str) -> Option<pest::error::Error<Rule>> {
+    static DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = DETAIL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    pest::set_error_detail(true);
+    let result = SmiParser::parse(rule, text);
+    pest::set_error_detail(false);
+    result.err()
 }
 
 /// Whether only `END`, blanks and comments remain. Checked before every item, so it is
@@ -1689,10 +1892,12 @@ fn shorten(token: &str) -> String {
 }
 
 fn join_or(items: &[String]) -> String {
+    // Nine fit; past that, "one of N more" is shorter than the list.
     const MAX: usize = 8;
-    let shown: Vec<&str> = items.iter().take(MAX).map(String::as_str).collect();
-    let more = if items.len() > MAX {
-        format!(" or one of {} more", items.len() - MAX)
+    let limit = if items.len() == MAX + 1 { MAX + 1 } else { MAX };
+    let shown: Vec<&str> = items.iter().take(limit).map(String::as_str).collect();
+    let more = if items.len() > limit {
+        format!(" or one of {} more", items.len() - limit)
     } else {
         String::new()
     };

@@ -103,7 +103,14 @@ impl Lexer<'_> {
             self.pos += 3;
             return Some((Tok::Assign, start, self.pos, true));
         }
-        self.pos += 1;
+        // Step over the whole character: the tokens' ranges must stay on char boundaries.
+        self.pos += match c {
+            0xF0..=0xFF => 4,
+            0xE0..=0xEF => 3,
+            0xC0..=0xDF => 2,
+            _ => 1,
+        };
+        self.pos = self.pos.min(b.len());
         let tok = match c {
             b'{' => Tok::Open,
             b'}' => Tok::Close,
@@ -154,7 +161,11 @@ pub fn scan(text: &str) -> Scan {
     };
 
     while let Some((tok, start, end, terminated)) = lexer.next(open.is_some()) {
-        let word = &text[start..end];
+        let word = if tok == Tok::Word {
+            text.get(start..end).unwrap_or("")
+        } else {
+            ""
+        };
         if !terminated {
             if let Some(m) = &mut open {
                 m.unterminated_string = Some(u32::try_from(start).unwrap_or(u32::MAX));

@@ -1,0 +1,62 @@
+//! The shipped MIBs parse cleanly, and the vendor corpus (when `../shared/corpus` is
+//! present beside the project) parses at the promised rate.
+
+use std::path::{Path, PathBuf};
+
+use smic::Policy;
+use smic::check::check_paths;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+#[test]
+fn every_shipped_module_parses_without_errors() {
+    let report = check_paths(&[root().join("mibs")], &Policy::default());
+    let errors: Vec<_> = report.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let shipped = std::fs::read_dir(root().join("mibs"))
+        .map(|dir| {
+            dir.filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
+                .count()
+        })
+        .unwrap_or(0);
+    assert!(shipped > 400, "mibs/ holds {shipped} modules");
+    assert_eq!(report.modules.len(), shipped, "one module per shipped file");
+    assert!(report.modules.iter().all(|m| m.module.is_some()));
+}
+
+#[test]
+fn vendor_corpus_parses_at_least_99_percent_of_files() {
+    let corpus = root().join("../shared/corpus/vendor");
+    if !corpus.is_dir() {
+        eprintln!(
+            "{} not present; the corpus test needs the shared material",
+            corpus.display()
+        );
+        return;
+    }
+    let report = check_paths(std::slice::from_ref(&corpus), &Policy::default());
+    let files = report.sources.files().len();
+    let failed: Vec<&Path> = report
+        .sources
+        .files()
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            report
+                .diagnostics
+                .iter()
+                .any(|d| d.is_error() && d.file.is_some_and(|f| f.0 as usize == *i))
+        })
+        .map(|(_, f)| f.path.as_path())
+        .collect();
+    assert!(files > 2000, "only {files} corpus files found");
+    let ok = files - failed.len();
+    let rate = ok as f64 / files as f64;
+    assert!(
+        rate >= 0.99,
+        "{ok}/{files} files parse cleanly; failing: {failed:#?}"
+    );
+}
