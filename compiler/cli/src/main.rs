@@ -26,7 +26,7 @@ enum Command {
 
 #[derive(Debug, clap::Args)]
 struct CheckArgs {
-        /// Files or directories to check (every module declared in them is parsed), or
+    /// Files or directories to check (every module declared in them is parsed), or
     /// module names to find on the search path.
     #[arg(required = true, value_name = "PATH|MODULE")]
     paths: Vec<PathBuf>,
@@ -80,10 +80,10 @@ fn check(args: CheckArgs) -> ExitCode {
         strict: args.strict,
         allowed,
     };
-        let mut sources = Sources::new();
+    let mut sources = Sources::new();
     let mut by_name = Vec::new();
     for path in &args.paths {
-                // A bare word that is not a file is a module name; anything path-like is a path.
+        // A bare word that is not a file is a module name; anything path-like is a path.
         if path.exists() || path.components().count() > 1 {
             sources.add_path(path);
         } else {
@@ -107,20 +107,29 @@ fn check(args: CheckArgs) -> ExitCode {
 }
 
 /// Finds each named module on the search path and adds the file that declares it.
-fn add_modules_by_name(sources: &mut Sources, names: &[String], search_path: &[PathBuf]) -> Result<(), String> {
+fn add_modules_by_name(
+    sources: &mut Sources,
+    names: &[String],
+    search_path: &[PathBuf],
+) -> Result<(), String> {
     let mut index = Sources::new();
     for dir in search_path {
         index.add_path(dir);
     }
     for name in names {
         let Some(location) = index.module(name) else {
-            let searched: Vec<String> = search_path.iter().map(|p| p.display().to_string()).collect();
+            let searched: Vec<String> = search_path
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
             return Err(format!(
                 "`{name}` is neither a file nor a module found on the search path [{}]; add one with -I or SMIC_PATH",
                 searched.join(", ")
             ));
         };
-        let Some(file) = index.file(location.file) else { continue };
+        let Some(file) = index.file(location.file) else {
+            continue;
+        };
         if sources.files().iter().all(|f| f.path != file.path) {
             let (text, diagnostics) = smic::source::decode(file.text.clone().into_bytes());
             sources.add_text(file.path.clone(), text, diagnostics);

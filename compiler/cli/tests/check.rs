@@ -13,7 +13,10 @@ fn stdout(output: &Output) -> String {
 }
 
 fn mibs() -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../mibs").display().to_string()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../mibs")
+        .display()
+        .to_string()
 }
 
 /// A scratch directory with one file, removed on drop.
@@ -50,7 +53,11 @@ END
 fn shipped_mibs_check_clean() {
     let output = smic(&["check", "-q", &mibs()]);
     assert!(output.status.success(), "{}", stdout(&output));
-    let last = stdout(&output).lines().last().unwrap_or_default().to_string();
+    let last = stdout(&output)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string();
     assert!(last.contains(" 0 with errors; 0 errors"), "{last}");
     assert!(last.starts_with("443 modules: 443 ok"), "{last}");
 }
@@ -61,15 +68,29 @@ fn quirks_warn_by_default_and_fail_under_strict() {
     let lenient = smic(&["check", &file]);
     assert!(lenient.status.success());
     let text = stdout(&lenient);
-    assert!(text.contains("smic::quirk::underscore-in-identifier"), "{text}");
+    assert!(
+        text.contains("smic::quirk::underscore-in-identifier"),
+        "{text}"
+    );
     assert!(text.contains("smic::quirk::trailing-comma"), "{text}");
-    assert!(text.ends_with("1 modules: 1 ok, 0 with errors; 0 errors, 2 warnings\n"), "{text}");
+    assert!(
+        text.ends_with("1 modules: 1 ok, 0 with errors; 0 errors, 2 warnings\n"),
+        "{text}"
+    );
 
     let strict = smic(&["check", "--strict", &file]);
     assert_eq!(strict.status.code(), Some(1));
     assert!(stdout(&strict).ends_with("1 modules: 0 ok, 1 with errors; 2 errors, 0 warnings\n"));
 
-    let allowed = smic(&["check", "--strict", "-A", "quirk::trailing-comma", "-A", "smic::quirk::underscore-in-identifier", &file]);
+    let allowed = smic(&[
+        "check",
+        "--strict",
+        "-A",
+        "quirk::trailing-comma",
+        "-A",
+        "smic::quirk::underscore-in-identifier",
+        &file,
+    ]);
     assert!(allowed.status.success(), "{}", stdout(&allowed));
 }
 
@@ -111,7 +132,11 @@ fn missing_path_is_an_error_not_a_crash() {
 fn modules_by_name_are_found_on_the_search_path() {
     let output = smic(&["check", "-I", &mibs(), "IF-MIB", "SNMPv2-MIB"]);
     assert!(output.status.success(), "{}", stdout(&output));
-    assert!(stdout(&output).ends_with("2 modules: 2 ok, 0 with errors; 0 errors, 0 warnings\n"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).ends_with("2 modules: 2 ok, 0 with errors; 0 errors, 0 warnings\n"),
+        "{}",
+        stdout(&output)
+    );
 
     let missing = smic(&["check", "-I", &mibs(), "NO-SUCH-MIB"]);
     assert_eq!(missing.status.code(), Some(2));
