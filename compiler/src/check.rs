@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diagnostic::{Diagnostic, FileId, Policy, Severity};
-use crate::source::Sources;
+use crate::source::{ModuleLocation, Sources};
 use crate::syntax::{self, Module};
 
 /// The outcome for one module.
@@ -136,7 +136,12 @@ pub fn check_sources(mut sources: Sources, policy: &Policy) -> CheckReport {
 
 /// Parses every module, spreading the work over the machine's cores.
 fn parse_all(sources: &Sources) -> Vec<syntax::Parsed> {
-    let locations = sources.modules();
+    parse_locations(sources, sources.modules())
+}
+
+/// Parses the modules at `locations`, spreading the work over the machine's cores;
+/// results come back in the order of `locations`.
+pub fn parse_locations(sources: &Sources, locations: &[ModuleLocation]) -> Vec<syntax::Parsed> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(locations.len().max(1));

@@ -109,6 +109,34 @@ codes! {
     /// Two files (or two places in one) define the same module name.
     DuplicateModule = "smic::source::duplicate-module", Warning, false;
 
+        /// An imported or requested module is not on the search path.
+    ModuleNotFound = "smic::resolve::module-not-found", Error, false;
+    /// A name is neither defined in its module nor imported.
+    UnknownSymbol = "smic::resolve::unknown-symbol", Error, false;
+    /// An imported symbol is not defined by the module named in IMPORTS.
+    ImportNotFound = "smic::resolve::import-not-found", Error, false;
+        /// A DEFVAL names an OID that cannot be resolved (the default is kept as a label).
+    UnresolvedDefval = "smic::resolve::unresolved-defval", Warning, false;
+    /// A type from the 1993 SNMPv2 drafts (`UInteger32`), read as its RFC 2578 successor.
+    HistoricType = "smic::quirk::historic-type", Warning, true;
+    /// A name is defined twice in one module.
+    DuplicateDefinition = "smic::resolve::duplicate-definition", Error, false;
+    /// OID assignments refer to each other in a loop.
+    OidCycle = "smic::resolve::oid-cycle", Error, false;
+    /// An OID value that cannot be evaluated (a name after the first component, ...).
+    InvalidOid = "smic::resolve::invalid-oid", Error, false;
+    /// Type definitions refer to each other in a loop.
+    TypeCycle = "smic::resolve::type-cycle", Error, false;
+    /// An INDEX or AUGMENTS that does not name a column or row.
+    InvalidIndex = "smic::resolve::invalid-index", Error, false;
+    /// A name that must be a type is not one (or the reverse).
+    WrongKind = "smic::resolve::wrong-kind", Error, false;
+    /// Modules import each other in a cycle (legal, loaded together).
+    ImportCycle = "smic::resolve::import-cycle", Advice, false;
+    /// A module imports from itself.
+    SelfImport = "smic::resolve::self-import", Warning, false;
+    /// A copy of a base module on the search path was ignored for the built-in one.
+    PinnedBaseModule = "smic::resolve::pinned-base-module", Warning, false;
     /// The parser met a token it did not expect.
     UnexpectedToken = "smic::syntax::unexpected-token", Error, false;
     /// A string literal has no closing quote.
@@ -157,6 +185,10 @@ codes! {
     MissingEnd = "smic::quirk::missing-end", Warning, true;
     /// A clause the SMI requires is missing but the meaning is clear without it.
         MissingOptionalClause = "smic::quirk::omitted-clause", Warning, true;
+        /// A symbol used without IMPORTS, found in a standard base module.
+    UnimportedSymbol = "smic::quirk::unimported-symbol", Warning, true;
+    /// A symbol imported from a module that does not define it, found in a base module.
+    ImportFromWrongModule = "smic::quirk::import-from-wrong-module", Warning, true;
     /// An enumeration label starts with a digit (`8021x(11)`).
     DigitInitialLabel = "smic::quirk::digit-initial-label", Warning, true;
     /// An OID value written in dotted form (`DEFVAL { 0.0 }`).

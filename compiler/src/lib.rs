@@ -7,7 +7,9 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod model;
 pub mod render;
+pub mod resolve;
 pub mod source;
 pub mod syntax;
 

@@ -214,9 +214,29 @@ impl Sources {
         &mut self,
         path: impl Into<PathBuf>,
         text: String,
-        mut diagnostics: Vec<Diagnostic>,
+        diagnostics: Vec<Diagnostic>,
     ) -> FileId {
-        let path = path.into();
+        self.add(path.into(), text, diagnostics, false)
+    }
+
+    /// Adds a built-in module's text; its modules take the place of any of the same name
+    /// (the base modules are pinned).
+    pub fn add_builtin(
+        &mut self,
+        path: impl Into<PathBuf>,
+        text: String,
+        diagnostics: Vec<Diagnostic>,
+    ) -> FileId {
+        self.add(path.into(), text, diagnostics, true)
+    }
+
+    fn add(
+        &mut self,
+        path: PathBuf,
+        text: String,
+        mut diagnostics: Vec<Diagnostic>,
+        replace: bool,
+    ) -> FileId {
         let file = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         let scan = scan::scan(&text);
         diagnostics.extend(scan.diagnostics);
@@ -230,6 +250,11 @@ impl Sources {
             );
         }
         for chunk in scan.modules {
+            if replace {
+                self.by_name.insert(chunk.name.clone(), self.modules.len());
+                self.modules.push(ModuleLocation { file, chunk });
+                continue;
+            }
             if let Some(&first) = self.by_name.get(&chunk.name) {
                 let first = &self.modules[first];
                 if first.file == file {

@@ -1,0 +1,92 @@
+//! Embeds the shipped MIB modules (`../mibs/*.txt`, one module per file, named after the
+//! module) so the compiler works with no search path configured.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+fn main() {
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
+    let dir = Path::new(&manifest).join("../mibs");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|name| name.ends_with(".txt"))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    let mut symbols: Vec<(String, String)> = Vec::new();
+    let mut out = String::from("/// The shipped modules: (module name, file name, text).\n");
+    out.push_str("pub(crate) static EMBEDDED: &[(&str, &str, &str)] = &[\n");
+    for name in &names {
+        let module = name.trim_end_matches(".txt");
+        let path = dir.join(name);
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        symbols.extend(
+            definitions(&text)
+                .into_iter()
+                .map(|symbol| (symbol, module.to_string())),
+        );
+        let _ = writeln!(
+            out,
+            "    ({module:?}, {name:?}, include_str!({:?})),",
+            path.display().to_string()
+        );
+    }
+    out.push_str("];\n");
+    symbols.sort();
+    symbols.dedup();
+    out.push_str("/// Names the shipped modules define: (symbol, module), sorted.\n");
+    out.push_str("pub(crate) static SYMBOLS: &[(&str, &str)] = &[\n");
+    for (symbol, module) in &symbols {
+        let _ = writeln!(out, "    ({symbol:?}, {module:?}),");
+    }
+    out.push_str("];\n");
+    let out_dir = std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into());
+    if let Err(err) = std::fs::write(Path::new(&out_dir).join("embedded_mibs.rs"), out) {
+        panic!("cannot write embedded_mibs.rs: {err}");
+    }
+}
+
+/// The names a module defines, found line by line: `name MACRO`, `name OBJECT IDENTIFIER`,
+/// `Name ::= ...`. The shipped IETF modules put one definition per line, and a stray
+/// match only makes the fallback consider one module more.
+fn definitions(text: &str) -> Vec<String> {
+    const MACROS: [&str; 10] = [
+        "OBJECT-TYPE",
+        "OBJECT-IDENTITY",
+        "MODULE-IDENTITY",
+        "NOTIFICATION-TYPE",
+        "TRAP-TYPE",
+        "OBJECT-GROUP",
+        "NOTIFICATION-GROUP",
+        "MODULE-COMPLIANCE",
+        "AGENT-CAPABILITIES",
+        "OBJECT",
+    ];
+    let mut names = Vec::new();
+    for line in text.lines() {
+        let line = line.split("--").next().unwrap_or("");
+        let mut words = line.split_whitespace();
+        let (Some(first), Some(second)) = (words.next(), words.next()) else {
+            continue;
+        };
+        let is_name = first.starts_with(|c: char| c.is_ascii_alphabetic())
+            && first
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !is_name || first == "MACRO" {
+            continue;
+        }
+        let object =
+            MACROS.contains(&second) && first.starts_with(|c: char| c.is_ascii_lowercase());
+        let assignment = second == "::=" && first.starts_with(|c: char| c.is_ascii_uppercase());
+        if object || assignment {
+            names.push(first.to_string());
+        }
+    }
+    names
+}

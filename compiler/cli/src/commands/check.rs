@@ -1,0 +1,113 @@
+//! `smic check`: parse and resolve, print diagnostics and a summary.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use smic::render::{HumanRenderer, render_json};
+use smic::{Code, Policy, Severity};
+
+use crate::load::LoadArgs;
+
+/// Parse and resolve every module found under PATHs (or named), report what is wrong.
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// Files or directories to check (every module declared in them), or module names.
+    #[arg(required = true, value_name = "PATH|MODULE")]
+    inputs: Vec<String>,
+    /// Treat vendor quirks as errors.
+    #[arg(long)]
+    strict: bool,
+    /// Silence a warning code, e.g. `quirk::missing-comma` (repeatable).
+    #[arg(short = 'A', long = "allow", value_name = "CODE")]
+    allow: Vec<String>,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Print errors only (warnings still count in the summary).
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Snippets with carets, for people.
+    Human,
+    /// One JSON object per line, for tools.
+    Json,
+}
+
+/// Builds the policy from `--strict` and `--allow`, or says which code is unknown.
+pub(crate) fn policy(strict: bool, allow: &[String]) -> Result<Policy, ExitCode> {
+    let mut allowed = Vec::new();
+    for name in allow {
+        match Code::from_name(name) {
+            Some(code) => allowed.push(code),
+            None => {
+                eprintln!("smic: unknown diagnostic code `{name}`; known codes:");
+                for code in Code::ALL {
+                    eprintln!("  {code}");
+                }
+                return Err(ExitCode::from(2));
+            }
+        }
+    }
+    Ok(Policy { strict, allowed })
+}
+
+pub(crate) fn run(args: CheckArgs, load: &LoadArgs) -> ExitCode {
+    let policy = match policy(args.strict, &args.allow) {
+        Ok(policy) => policy,
+        Err(code) => return code,
+    };
+    let loaded = load.load(&args.inputs, &policy);
+    let diagnostics = loaded.target_diagnostics();
+    let errors_in = |module: &str| {
+        loaded
+            .diagnostics
+            .get(module)
+            .is_some_and(|d| d.iter().any(|d| d.is_error()))
+    };
+    let with_errors = loaded.targets.iter().filter(|t| errors_in(t)).count();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    let modules = loaded.targets.len();
+    let summary = serde_json::json!({
+        "modules": modules, "ok": modules - with_errors, "with_errors": with_errors,
+        "errors": errors, "warnings": warnings,
+    });
+
+    let stdout = std::io::stdout();
+    let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let renderer = HumanRenderer::new(color);
+    // A closed pipe (`smic check | head`) is not worth a panic.
+    let _ = (|| -> std::io::Result<()> {
+        for diagnostic in diagnostics.iter().filter(|d| !args.quiet || d.is_error()) {
+            match args.format {
+                Format::Human => write!(out, "{}", renderer.render(diagnostic, &loaded.sources))?,
+                Format::Json => writeln!(out, "{}", render_json(diagnostic, &loaded.sources))?,
+            }
+        }
+        match args.format {
+            Format::Human => writeln!(
+                out,
+                "{modules} modules: {} ok, {with_errors} with errors; {errors} errors, {warnings} warnings",
+                modules - with_errors
+            )?,
+            Format::Json => writeln!(out, "{}", serde_json::json!({ "summary": summary }))?,
+        }
+        out.flush()
+    })();
+    if errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}

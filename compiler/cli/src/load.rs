@@ -1,0 +1,46 @@
+//! Turning command-line inputs into a loaded, resolved set of modules.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use smic::Policy;
+use smic::resolve::{Loaded, Loader};
+
+/// Where modules come from: shared by every command that loads MIBs.
+#[derive(Debug, Args)]
+pub(crate) struct LoadArgs {
+    /// Search path for imported modules (repeatable), before SMIC_PATH and the built-in modules.
+    #[arg(short = 'I', long = "include", value_name = "PATH", global = true)]
+    pub(crate) include: Vec<PathBuf>,
+}
+
+impl LoadArgs {
+    /// Loads `inputs`: files and directories (every module in them) or module names.
+    pub(crate) fn load(&self, inputs: &[String], policy: &Policy) -> Loaded {
+        self.loader(inputs).load(policy)
+    }
+
+    /// The loader for `inputs`, with the search path set.
+    pub(crate) fn loader(&self, inputs: &[String]) -> Loader {
+        let mut loader = Loader::new();
+        for input in inputs {
+            let path = PathBuf::from(input);
+            // A bare word that is not a file is a module name; anything path-like is a path.
+            if path.exists() || path.components().count() > 1 {
+                loader.target_path(&path);
+            } else {
+                loader.target_module(input);
+            }
+        }
+        for dir in self.include.iter().cloned().chain(smic_path()) {
+            loader.search_path(dir);
+        }
+        loader
+    }
+}
+
+fn smic_path() -> Vec<PathBuf> {
+    std::env::var_os("SMIC_PATH")
+        .map(|p| std::env::split_paths(&p).collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,1247 @@
+//! Building the model from parsed modules, in dependency order: symbols, types, OIDs,
+//! then what objects are (scalar, table, row, column), their indexes and defaults.
+//!
+//! Every lookup goes through the module's own definitions and IMPORTS. Two reported
+//! fallbacks reach further: a symbol a base module defines (used without import, or
+//! imported from the wrong module), and the ASN.1 roots `iso`, `ccitt` and
+//! `joint-iso-ccitt`.
+
+use std::collections::{HashMap, HashSet};
+
+use super::BASE_MODULES;
+use crate::diagnostic::{Code, Diagnostic, FileId, Span};
+use crate::model::{
+    Access, BaseType, Bounds, DefVal, IndexComponent, IndexEncoding, Model, Module, ModuleId,
+    NamedValue, Node, NodeId, NodeKind, Oid, Status, Syntax, TypeDef, TypeId,
+};
+use crate::syntax::Module as Ast;
+use crate::syntax::ast::{
+    self, BracedItem, ComplianceItem, Constraint, Definition, Ident, OidComponent, RangeValue,
+    SyntaxKind, Value,
+};
+
+/// What [`build`] produced.
+pub(super) struct Built {
+    pub(super) model: Model,
+    pub(super) diagnostics: Vec<(String, Diagnostic)>,
+    /// Symbols no loaded module defines: the loader may find them in built-in modules.
+    pub(super) unknown: Vec<String>,
+}
+
+/// Builds the model of `order` (dependency order) from `parsed`.
+pub(super) fn build(order: &[String], parsed: &HashMap<String, (FileId, Ast)>) -> Built {
+    let mut builder = Builder::default();
+    for name in order {
+        if let Some((file, ast)) = parsed.get(name) {
+            builder.register(*file, ast);
+        }
+    }
+    builder.resolve_types();
+    builder.resolve_oids();
+    builder.resolve_objects();
+    builder.model.index_oids();
+    Built {
+        model: builder.model,
+        diagnostics: builder.diagnostics,
+        unknown: builder.unknown,
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Symbol {
+    Node(NodeId),
+    Type(TypeId),
+    /// A macro (OBJECT-TYPE, ...) or a non-OID value: importable, not usable as a node or type.
+    Other,
+}
+
+/// How a node's OID is computed.
+#[derive(Clone, Debug)]
+enum Dep {
+    Root(Vec<u32>),
+    Node(NodeId, Vec<u32>),
+    Fail,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Todo,
+    Busy,
+    Done,
+    Failed,
+}
+
+/// Where a node's definition came from.
+struct Source<'a> {
+    /// OID components to evaluate, then arcs to append (TRAP-TYPE's `0, n`).
+    oid: Option<(Vec<OidComponent>, Vec<u32>, Span)>,
+    definition: Option<&'a Definition>,
+}
+
+#[derive(Default)]
+struct Builder<'a> {
+    model: Model,
+    files: Vec<FileId>,
+    symbols: Vec<HashMap<String, Symbol>>,
+    imports: Vec<HashMap<&'a str, (&'a str, Span)>>,
+    sources: Vec<Source<'a>>,
+    types: Vec<(&'a ast::Syntax, Option<&'a ast::TextualConvention>)>,
+    type_state: Vec<State>,
+    diagnostics: Vec<(String, Diagnostic)>,
+    /// (module, symbol) fallbacks already reported, so each is said once.
+    reported: HashSet<(ModuleId, String)>,
+    /// Names found nowhere.
+    unknown: Vec<String>,
+}
+
+impl<'a> Builder<'a> {
+    fn report(&mut self, module: ModuleId, diagnostic: Diagnostic) {
+        let file = self.files[module.0 as usize];
+        let name = self.model.module(module).name.clone();
+        self.diagnostics.push((name, diagnostic.in_file(file)));
+    }
+
+    // ------------------------------------------------------------------ symbols
+
+    fn register(&mut self, file: FileId, ast: &'a Ast) {
+        let is_base = BASE_MODULES.contains(&ast.name.name.as_str());
+        let module = self.model.add_module(Module {
+            name: ast.name.name.clone(),
+            file: Some(file),
+            path: String::new(),
+            language: ast.language,
+            imports: ast
+                .imports
+                .iter()
+                .map(|i| {
+                    (
+                        i.from.name.clone(),
+                        i.symbols.iter().map(|s| s.name.clone()).collect(),
+                    )
+                })
+                .collect(),
+            identity: None,
+            last_updated: None,
+            organization: None,
+            contact_info: None,
+            description: None,
+            revisions: Vec::new(),
+            nodes: Vec::new(),
+            types: Vec::new(),
+            is_base,
+        });
+        self.files.push(file);
+        let mut imports = HashMap::new();
+        for import in &ast.imports {
+            for symbol in &import.symbols {
+                imports
+                    .entry(symbol.name.as_str())
+                    .or_insert((import.from.name.as_str(), symbol.span));
+            }
+        }
+        self.imports.push(imports);
+        self.symbols.push(HashMap::new());
+
+        for definition in &ast.definitions {
+            self.register_definition(module, definition);
+        }
+        // Named arcs (`iso(1) org(3)`) name nodes too, unless the module defines the name.
+        let owners: Vec<NodeId> = self.model.module(module).nodes.clone();
+        for owner in owners {
+            let Some((components, _, span)) = self.sources[owner.0 as usize].oid.clone() else {
+                continue;
+            };
+            for (i, component) in components.iter().enumerate() {
+                let OidComponent::NamedNumber(name, _) = component else {
+                    continue;
+                };
+                if self.symbols[module.0 as usize].contains_key(name.name.as_str()) {
+                    continue;
+                }
+                let node = self.new_node(module, name, NodeKind::Node, name.span);
+                self.sources.push(Source {
+                    oid: Some((components[..=i].to_vec(), Vec::new(), span)),
+                    definition: None,
+                });
+                self.symbols[module.0 as usize].insert(name.name.clone(), Symbol::Node(node));
+            }
+        }
+    }
+
+    fn new_node(&mut self, module: ModuleId, name: &Ident, kind: NodeKind, span: Span) -> NodeId {
+        self.model.add_node(Node {
+            module,
+            name: name.name.clone(),
+            oid: Oid::default(),
+            kind,
+            syntax: None,
+            access: None,
+            status: None,
+            units: None,
+            description: None,
+            reference: None,
+            index: Vec::new(),
+            augments: None,
+            defval: None,
+            members: Vec::new(),
+            span,
+        })
+    }
+
+    fn define(&mut self, module: ModuleId, name: &'a Ident, symbol: Symbol) -> bool {
+        let table = &mut self.symbols[module.0 as usize];
+        if let Some(first) = table.get(name.name.as_str()).copied() {
+            let first_span = match first {
+                Symbol::Node(id) => Some(self.model.node(id).span),
+                Symbol::Type(id) => Some(self.model.ty(id).span),
+                Symbol::Other => None,
+            };
+            let mut diagnostic = Diagnostic::new(
+                Code::DuplicateDefinition,
+                format!("`{}` is defined twice in this module", name.name),
+            )
+            .at(name.span, "defined again here")
+            .help("rename or remove one definition; the first is used");
+            if let Some(span) = first_span {
+                diagnostic = diagnostic.also(span, "first defined here");
+            }
+            self.report(module, diagnostic);
+            return false;
+        }
+        table.insert(name.name.clone(), symbol);
+        true
+    }
+
+    fn register_definition(&mut self, module: ModuleId, definition: &'a Definition) {
+        let name = definition.name();
+        let oid_of =
+            |value: &ast::OidValue| Some((value.components.clone(), Vec::new(), value.span));
+        let (kind, oid) = match definition {
+            Definition::ModuleIdentity(d) => (NodeKind::ModuleIdentity, oid_of(&d.oid)),
+            Definition::ObjectIdentity(d) => (NodeKind::ObjectIdentity, oid_of(&d.oid)),
+            Definition::ObjectType(d) => (NodeKind::Scalar, oid_of(&d.oid)),
+            Definition::NotificationType(d) => (NodeKind::Notification, oid_of(&d.oid)),
+            Definition::TrapType(d) => {
+                // RFC 3584 §3: a trap's SNMPv2 OID is its enterprise, then 0, then its number.
+                let number = d.number.and_then(|n| u32::try_from(n.value).ok());
+                let oid = match (&d.enterprise, number) {
+                    (Some(enterprise), Some(n)) => {
+                        Some((enterprise.components.clone(), vec![0, n], enterprise.span))
+                    }
+                    _ => None,
+                };
+                (NodeKind::Trap, oid)
+            }
+            Definition::ObjectGroup(d) => (NodeKind::ObjectGroup, oid_of(&d.oid)),
+            Definition::NotificationGroup(d) => (NodeKind::NotificationGroup, oid_of(&d.oid)),
+            Definition::ModuleCompliance(d) => (NodeKind::Compliance, oid_of(&d.oid)),
+            Definition::AgentCapabilities(d) => (NodeKind::Capabilities, oid_of(&d.oid)),
+            Definition::ValueAssignment(d) => {
+                let components = match (&d.syntax.kind, &d.value) {
+                    (SyntaxKind::ObjectIdentifier, Value::Braced(items, _)) => braced_to_oid(items),
+                    (SyntaxKind::ObjectIdentifier, Value::DottedOid(arcs, span)) => Some(
+                        arcs.iter()
+                            .map(|&a| {
+                                OidComponent::Number(ast::Number {
+                                    value: i128::from(a),
+                                    span: *span,
+                                })
+                            })
+                            .collect(),
+                    ),
+                    _ => None,
+                };
+                match components {
+                    Some(components) => (
+                        NodeKind::Node,
+                        Some((components, Vec::new(), d.value_span())),
+                    ),
+                    None => {
+                        self.define(module, name, Symbol::Other);
+                        return;
+                    }
+                }
+            }
+            Definition::TypeAssignment(d) => {
+                self.register_type(module, name, &d.syntax, None, d.span);
+                return;
+            }
+            Definition::TextualConvention(d) => {
+                self.register_type(module, name, &d.syntax, Some(d), d.span);
+                return;
+            }
+            Definition::Macro(_) => {
+                self.define(module, name, Symbol::Other);
+                return;
+            }
+        };
+        let id = NodeId(self.model.nodes.len() as u32);
+        if !self.define(module, name, Symbol::Node(id)) {
+            return;
+        }
+        let node = self.new_node(module, name, kind, name.span);
+        self.sources.push(Source {
+            oid,
+            definition: Some(definition),
+        });
+        self.describe(module, node, definition);
+    }
+
+    fn register_type(
+        &mut self,
+        module: ModuleId,
+        name: &'a Ident,
+        syntax: &'a ast::Syntax,
+        tc: Option<&'a ast::TextualConvention>,
+        span: Span,
+    ) {
+        let id = TypeId(self.model.types.len() as u32);
+        if !self.define(module, name, Symbol::Type(id)) {
+            return;
+        }
+        self.model.add_type(TypeDef {
+            module,
+            name: name.name.clone(),
+            syntax: Syntax::base(BaseType::Opaque),
+            textual_convention: tc.is_some(),
+            display_hint: tc
+                .and_then(|t| t.display_hint.as_ref())
+                .map(|t| t.value.clone()),
+            status: tc
+                .and_then(|t| t.status.as_ref())
+                .and_then(|s| Status::parse(&s.name)),
+            description: tc
+                .and_then(|t| t.description.as_ref())
+                .map(|t| t.value.clone()),
+            reference: tc
+                .and_then(|t| t.reference.as_ref())
+                .map(|t| t.value.clone()),
+            span,
+        });
+        self.types.push((syntax, tc));
+        self.type_state.push(State::Todo);
+    }
+
+    /// Copies the descriptive clauses of a definition onto its node and module.
+    fn describe(&mut self, module: ModuleId, id: NodeId, definition: &'a Definition) {
+        let text = |t: &Option<ast::Text>| t.as_ref().map(|t| t.value.clone());
+        let status = |s: &Option<Ident>| s.as_ref().and_then(|s| Status::parse(&s.name));
+        let node = &mut self.model.nodes[id.0 as usize];
+        match definition {
+            Definition::ModuleIdentity(d) => {
+                node.description = text(&d.description);
+                let info = &mut self.model.modules[module.0 as usize];
+                info.identity = Some(id);
+                info.last_updated = text(&d.last_updated);
+                info.organization = text(&d.organization);
+                info.contact_info = text(&d.contact_info);
+                info.description = text(&d.description);
+                info.revisions = d
+                    .revisions
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.date.value.clone(),
+                            r.description
+                                .as_ref()
+                                .map_or(String::new(), |t| t.value.clone()),
+                        )
+                    })
+                    .collect();
+            }
+            Definition::ObjectIdentity(d) => {
+                node.status = status(&d.status);
+                node.description = text(&d.description);
+                node.reference = text(&d.reference);
+            }
+            Definition::ObjectType(d) => {
+                node.status = status(&d.status);
+                node.access = d.access.as_ref().and_then(|a| Access::parse(&a.value.name));
+                node.units = text(&d.units);
+                node.description = text(&d.description);
+                node.reference = text(&d.reference);
+            }
+            Definition::NotificationType(d) => {
+                node.status = status(&d.status);
+                node.description = text(&d.description);
+                node.reference = text(&d.reference);
+            }
+            Definition::TrapType(d) => {
+                node.description = text(&d.description);
+                node.reference = text(&d.reference);
+            }
+            Definition::ObjectGroup(d) | Definition::NotificationGroup(d) => {
+                node.status = status(&d.status);
+                node.description = text(&d.description);
+                node.reference = text(&d.reference);
+            }
+            Definition::ModuleCompliance(d) => {
+                node.status = status(&d.status);
+                node.description = text(&d.description);
+                node.reference = text(&d.reference);
+            }
+            Definition::AgentCapabilities(d) => {
+                node.status = status(&d.status);
+                node.description = text(&d.description);
+                node.reference = text(&d.reference);
+            }
+            _ => {}
+        }
+    }
+
+    /// Resolves `name` as used in `module`: own definitions, then IMPORTS, then the
+    /// reported base-module fallback. Unknown names return `None` (the caller reports).
+    fn lookup(&mut self, module: ModuleId, name: &str, span: Span) -> Option<Symbol> {
+        let m = module.0 as usize;
+        if let Some(&symbol) = self.symbols[m].get(name) {
+            return Some(symbol);
+        }
+        if let Some(&(from, import_span)) = self.imports[m].get(name) {
+            let Some(source) = self.model.module_id(from) else {
+                return None; // the module is missing: said once, where it is imported
+            };
+            if let Some(symbol) = self.exported(source, name, 0) {
+                return Some(symbol);
+            }
+            if let Some((base, symbol)) = self.in_base_module(name) {
+                if self.reported.insert((module, format!("import:{name}"))) {
+                    let diagnostic = Diagnostic::new(
+                        Code::ImportFromWrongModule,
+                        format!("{from} does not define `{name}`; {base} does, and is used"),
+                    )
+                    .at(import_span, format!("imported from {from}"))
+                    .help(format!("import `{name}` FROM {base}"));
+                    self.report(module, diagnostic);
+                }
+                return Some(symbol);
+            }
+            if name == "UInteger32" {
+                return None; // a historic type: the caller maps it and says so
+            }
+            if self.reported.insert((module, format!("import:{name}"))) {
+                let diagnostic = Diagnostic::new(
+                    Code::ImportNotFound,
+                    format!("{from} does not define `{name}`"),
+                )
+                .at(import_span, format!("imported from {from}"))
+                .help(format!(
+                    "check the spelling, or import `{name}` from the module that defines it"
+                ));
+                self.report(module, diagnostic);
+            }
+            return None;
+        }
+        let (base, symbol) = match self.in_base_module(name) {
+            Some(found) => found,
+            None => self.in_any_module(module, name)?,
+        };
+        if self.reported.insert((module, name.to_string())) {
+            let diagnostic = Diagnostic::new(
+                Code::UnimportedSymbol,
+                format!("`{name}` is used without being imported; found in {base}"),
+            )
+            .at(span, "not imported")
+            .help(format!("add `{name}` to the IMPORTS FROM {base}"));
+            self.report(module, diagnostic);
+        }
+        Some(symbol)
+    }
+
+    /// `name` as `module` offers it: defined there, or imported by it (a re-export that
+    /// vendors rely on and the SMI tolerates).
+    fn exported(&self, module: ModuleId, name: &str, depth: usize) -> Option<Symbol> {
+        let m = module.0 as usize;
+        if let Some(&symbol) = self.symbols[m].get(name) {
+            return Some(symbol);
+        }
+        let (from, _) = self.imports[m].get(name)?;
+        let source = self.model.module_id(from)?;
+        if depth >= 8 || source == module {
+            return None;
+        }
+        self.exported(source, name, depth + 1)
+    }
+
+    /// The last resort, as net-snmp's global namespace would have it: any other loaded
+    /// module that defines `name`, first in dependency order.
+    fn in_any_module(&self, module: ModuleId, name: &str) -> Option<(String, Symbol)> {
+        self.symbols.iter().enumerate().find_map(|(i, table)| {
+            let symbol = *table.get(name)?;
+            (i != module.0 as usize && !matches!(symbol, Symbol::Other))
+                .then(|| (self.model.modules[i].name.clone(), symbol))
+        })
+    }
+
+    fn in_base_module(&self, name: &str) -> Option<(String, Symbol)> {
+        BASE_MODULES.iter().find_map(|base| {
+            let id = self.model.module_id(base)?;
+            self.symbols[id.0 as usize]
+                .get(name)
+                .map(|&s| (base.to_string(), s))
+        })
+    }
+
+    /// `UInteger32`, from the 1993 SNMPv2 SMI (RFC 1442), became `Unsigned32`.
+    fn historic_type(&mut self, module: ModuleId, name: &Ident) -> Option<TypeId> {
+        if name.name != "UInteger32" {
+            return None;
+        }
+        let smi = self.model.module_id("SNMPv2-SMI")?;
+        let Some(&Symbol::Type(id)) = self.symbols[smi.0 as usize].get("Unsigned32") else {
+            return None;
+        };
+        if self.reported.insert((module, "historic:UInteger32".into())) {
+            let diagnostic = Diagnostic::new(
+                Code::HistoricType,
+                "`UInteger32` is from the 1993 SNMPv2 SMI (RFC 1442); read as Unsigned32",
+            )
+            .at(name.span, "historic type")
+            .help("write `Unsigned32` and import it from SNMPv2-SMI");
+            self.report(module, diagnostic);
+        }
+        Some(id)
+    }
+
+    fn unknown(&mut self, module: ModuleId, name: &Ident, what: &str) {
+        if !self
+            .reported
+            .insert((module, format!("unknown:{}", name.name)))
+        {
+            return;
+        }
+        self.unknown.push(name.name.clone());
+        let diagnostic = Diagnostic::new(
+            Code::UnknownSymbol,
+            format!("unknown {what} `{}`", name.name),
+        )
+        .at(name.span, "not defined in this module nor imported")
+        .help(format!(
+            "define `{}` or add it to IMPORTS from the module that defines it",
+            name.name
+        ));
+        self.report(module, diagnostic);
+    }
+
+    fn node_symbol(&mut self, module: ModuleId, name: &Ident, what: &str) -> Option<NodeId> {
+        match self.lookup(module, &name.name, name.span) {
+            Some(Symbol::Node(id)) => Some(id),
+            Some(_) => {
+                let diagnostic = Diagnostic::new(
+                    Code::WrongKind,
+                    format!("`{}` is not an object or OID name", name.name),
+                )
+                .at(name.span, format!("a {what} is expected here"));
+                self.report(module, diagnostic);
+                None
+            }
+            None => {
+                self.unknown(module, name, what);
+                None
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ types
+
+    fn resolve_types(&mut self) {
+        for i in 0..self.model.types.len() {
+            self.resolve_type(TypeId(i as u32), 0);
+        }
+    }
+
+    fn resolve_type(&mut self, id: TypeId, depth: usize) -> bool {
+        let i = id.0 as usize;
+        match self.type_state[i] {
+            State::Done => return true,
+            State::Failed => return false,
+            State::Busy => {
+                let ty = self.model.ty(id);
+                let (module, span, name) = (ty.module, ty.span, ty.name.clone());
+                let diagnostic = Diagnostic::new(
+                    Code::TypeCycle,
+                    format!("type `{name}` is defined in terms of itself"),
+                )
+                .at(span, "part of the loop")
+                .help("a type must end in a base type (INTEGER, OCTET STRING, ...)");
+                self.report(module, diagnostic);
+                self.type_state[i] = State::Failed;
+                return false;
+            }
+            State::Todo => {}
+        }
+        if depth > 64 {
+            self.type_state[i] = State::Failed;
+            return false;
+        }
+        self.type_state[i] = State::Busy;
+        let (syntax, _) = self.types[i];
+        let module = self.model.ty(id).module;
+        let resolved = self.syntax(module, syntax, depth + 1);
+        let Some(mut resolved) = resolved else {
+            self.type_state[i] = State::Failed;
+            return false;
+        };
+        let ty = &self.model.types[i];
+        if self.model.modules[module.0 as usize].is_base {
+            if let Some(base) = application_type(&ty.name) {
+                resolved.base = base;
+                resolved.named = None;
+            }
+        }
+        let inherited_hint = resolved
+            .named
+            .and_then(|parent| self.model.ty(parent).display_hint.clone());
+        let ty = &mut self.model.types[i];
+        ty.syntax = resolved;
+        if ty.display_hint.is_none() {
+            ty.display_hint = inherited_hint;
+        }
+        if self.type_state[i] == State::Busy {
+            self.type_state[i] = State::Done;
+        }
+        self.type_state[i] == State::Done
+    }
+
+    /// Resolves a syntax as written in `module`.
+    fn syntax(
+        &mut self,
+        module: ModuleId,
+        syntax: &'a ast::Syntax,
+        depth: usize,
+    ) -> Option<Syntax> {
+        Some(match &syntax.kind {
+            SyntaxKind::Integer { named, constraint } => {
+                let mut s = Syntax::base(BaseType::Integer32);
+                s.values = named_values(named);
+                self.constrain(&mut s, constraint.as_ref());
+                s
+            }
+            SyntaxKind::OctetString { constraint } => {
+                let mut s = Syntax::base(BaseType::OctetString);
+                self.constrain(&mut s, constraint.as_ref());
+                s
+            }
+            SyntaxKind::ObjectIdentifier => Syntax::base(BaseType::ObjectIdentifier),
+            SyntaxKind::Bits { named } => {
+                let mut s = Syntax::base(BaseType::Bits);
+                s.values = named_values(named);
+                s
+            }
+            SyntaxKind::Sequence(_) => Syntax::base(BaseType::Sequence),
+            SyntaxKind::SequenceOf(entry) => {
+                let mut s = Syntax::base(BaseType::SequenceOf);
+                if let SyntaxKind::Named { name, .. } = &entry.kind {
+                    s.entry = Some(name.name.clone());
+                }
+                s
+            }
+            SyntaxKind::Choice(_) => Syntax::base(BaseType::Opaque),
+            SyntaxKind::Named {
+                module: qualifier,
+                name,
+                named,
+                constraint,
+            } => {
+                let found = match qualifier {
+                    Some(q) => self
+                        .model
+                        .module_id(&q.name)
+                        .and_then(|m| self.exported(m, &name.name, 0)),
+                    None => self.lookup(module, &name.name, name.span),
+                };
+                let id = match found {
+                    Some(Symbol::Type(id)) => id,
+                    Some(_) => {
+                        let diagnostic = Diagnostic::new(
+                            Code::WrongKind,
+                            format!("`{}` is not a type", name.name),
+                        )
+                        .at(name.span, "a type is expected here");
+                        self.report(module, diagnostic);
+                        return None;
+                    }
+                    None => match self.historic_type(module, name) {
+                        Some(id) => id,
+                        None => {
+                            self.unknown(module, name, "type");
+                            return None;
+                        }
+                    },
+                };
+                if !self.resolve_type(id, depth) {
+                    return None;
+                }
+                let mut s = self.model.ty(id).syntax.clone();
+                s.named = Some(id);
+                if s.base == BaseType::Sequence {
+                    s.entry = Some(name.name.clone());
+                }
+                if !named.is_empty() {
+                    s.values = named_values(named);
+                }
+                self.constrain(&mut s, constraint.as_ref());
+                s
+            }
+        })
+    }
+
+    fn constrain(&mut self, syntax: &mut Syntax, constraint: Option<&Constraint>) {
+        match constraint {
+            Some(Constraint::Size(ranges, _)) => syntax.sizes = bounds(ranges, (0, 65535)),
+            Some(Constraint::Range(ranges, _)) => {
+                syntax.ranges = bounds(ranges, limits(syntax.base))
+            }
+            None => {}
+        }
+    }
+
+    // ------------------------------------------------------------------ OIDs
+
+    fn resolve_oids(&mut self) {
+        let count = self.model.nodes.len();
+        let deps: Vec<Dep> = (0..count)
+            .map(|i| self.dependency(NodeId(i as u32)))
+            .collect();
+        let mut state = vec![State::Todo; count];
+        for start in 0..count {
+            let mut stack = vec![start];
+            while let Some(&n) = stack.last() {
+                match state[n] {
+                    State::Done | State::Failed => {
+                        stack.pop();
+                        continue;
+                    }
+                    State::Todo | State::Busy => {}
+                }
+                let oid = match &deps[n] {
+                    Dep::Fail => None,
+                    Dep::Root(arcs) => Some(Oid::new(arcs.clone())),
+                    Dep::Node(parent, arcs) => {
+                        let p = parent.0 as usize;
+                        match state[p] {
+                            State::Done => {
+                                let mut oid = self.model.nodes[p].oid.clone();
+                                oid.extend(arcs);
+                                Some(oid)
+                            }
+                            State::Failed => None,
+                            State::Todo => {
+                                state[n] = State::Busy;
+                                stack.push(p);
+                                continue;
+                            }
+                            State::Busy => {
+                                self.report_cycle(&stack, p);
+                                for &member in &stack {
+                                    state[member] = State::Failed;
+                                }
+                                stack.clear();
+                                continue;
+                            }
+                        }
+                    }
+                };
+                state[n] = match oid {
+                    Some(oid) => {
+                        self.model.nodes[n].oid = oid;
+                        State::Done
+                    }
+                    None => State::Failed,
+                };
+                stack.pop();
+            }
+        }
+    }
+
+    fn report_cycle(&mut self, stack: &[usize], back_to: usize) {
+        let start = stack.iter().position(|&n| n == back_to).unwrap_or(0);
+        let mut names: Vec<String> = stack[start..]
+            .iter()
+            .map(|&n| self.model.nodes[n].name.clone())
+            .collect();
+        names.push(self.model.nodes[back_to].name.clone());
+        let node = &self.model.nodes[back_to];
+        let (module, span) = (node.module, node.span);
+        let diagnostic = Diagnostic::new(
+            Code::OidCycle,
+            format!("OID assignments loop: {}", names.join(" → ")),
+        )
+        .at(span, "its OID depends on itself")
+        .help("one of these must be registered under a node outside the loop");
+        self.report(module, diagnostic);
+    }
+
+    /// What a node's OID hangs from, looked up once.
+    fn dependency(&mut self, id: NodeId) -> Dep {
+        let module = self.model.node(id).module;
+        let Some((components, suffix, span)) = self.sources[id.0 as usize].oid.clone() else {
+            return Dep::Fail;
+        };
+        let Some((first, rest)) = components.split_first() else {
+            let diagnostic = Diagnostic::new(Code::InvalidOid, "empty OID value")
+                .at(span, "nothing between the braces");
+            self.report(module, diagnostic);
+            return Dep::Fail;
+        };
+        let mut arcs = Vec::with_capacity(rest.len() + suffix.len());
+        for component in rest {
+            match component {
+                OidComponent::Number(n) | OidComponent::NamedNumber(_, n) => {
+                    match u32::try_from(n.value) {
+                        Ok(arc) => arcs.push(arc),
+                        Err(_) => return Dep::Fail, // reported by the parser
+                    }
+                }
+                OidComponent::Name { name, .. } => {
+                    let diagnostic = Diagnostic::new(
+                        Code::InvalidOid,
+                        format!(
+                            "`{}` cannot follow the first component of an OID value",
+                            name.name
+                        ),
+                    )
+                    .at(name.span, "only numbers or `name(number)` may follow")
+                    .help(format!(
+                        "write `{}(n)` with its number, or define it separately",
+                        name.name
+                    ));
+                    self.report(module, diagnostic);
+                    return Dep::Fail;
+                }
+            }
+        }
+        arcs.extend(suffix);
+        match first {
+            OidComponent::Number(n) | OidComponent::NamedNumber(_, n) => {
+                match u32::try_from(n.value) {
+                    Ok(arc) => {
+                        arcs.insert(0, arc);
+                        Dep::Root(arcs)
+                    }
+                    Err(_) => Dep::Fail,
+                }
+            }
+            OidComponent::Name {
+                module: qualifier,
+                name,
+            } => {
+                let found = match qualifier {
+                    Some(q) => match self.model.module_id(&q.name) {
+                        Some(m) => self.exported(m, &name.name, 0),
+                        None => None,
+                    },
+                    None => self.lookup(module, &name.name, name.span),
+                };
+                match found {
+                    Some(Symbol::Node(parent)) if parent == id => {
+                        let diagnostic = Diagnostic::new(
+                            Code::OidCycle,
+                            format!("`{}` is registered under itself", name.name),
+                        )
+                        .at(name.span, "its own parent");
+                        self.report(module, diagnostic);
+                        Dep::Fail
+                    }
+                    Some(Symbol::Node(parent)) => Dep::Node(parent, arcs),
+                    None if qualifier.is_none() => match name.name.as_str() {
+                        "ccitt" | "itu-t" => Dep::Root([vec![0], arcs].concat()),
+                        "iso" => Dep::Root([vec![1], arcs].concat()),
+                        "joint-iso-ccitt" | "joint-iso-itu-t" => {
+                            Dep::Root([vec![2], arcs].concat())
+                        }
+                        _ => {
+                            self.unknown(module, name, "OID parent");
+                            Dep::Fail
+                        }
+                    },
+                    Some(_) => {
+                        let diagnostic =
+                            Diagnostic::new(Code::WrongKind, format!("`{}` has no OID", name.name))
+                                .at(name.span, "an OID name is expected here");
+                        self.report(module, diagnostic);
+                        Dep::Fail
+                    }
+                    None => {
+                        self.unknown(module, name, "OID parent");
+                        Dep::Fail
+                    }
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ objects
+
+    fn resolve_objects(&mut self) {
+        let count = self.model.nodes.len();
+        // Syntaxes first: classification and indexes need them.
+        for i in 0..count {
+            let Some(Definition::ObjectType(ot)) = self.sources[i].definition else {
+                continue;
+            };
+            let module = self.model.nodes[i].module;
+            let syntax = ot.syntax.as_ref().and_then(|s| self.syntax(module, s, 0));
+            let is_row = ot.index.is_some()
+                || ot.augments.is_some()
+                || syntax
+                    .as_ref()
+                    .is_some_and(|s| s.base == BaseType::Sequence);
+            let node = &mut self.model.nodes[i];
+            node.kind = match &syntax {
+                Some(s) if s.base == BaseType::SequenceOf => NodeKind::Table,
+                _ if is_row => NodeKind::Row,
+                _ => NodeKind::Scalar,
+            };
+            node.syntax = syntax;
+        }
+        let rows: HashMap<Oid, NodeId> = (0..count)
+            .filter(|&i| {
+                self.model.nodes[i].kind == NodeKind::Row && !self.model.nodes[i].oid.is_empty()
+            })
+            .map(|i| (self.model.nodes[i].oid.clone(), NodeId(i as u32)))
+            .collect();
+        for node in &mut self.model.nodes {
+            if node.kind == NodeKind::Scalar && node.oid.len() > 1 {
+                let parent = node.oid.prefix(node.oid.len() - 1);
+                if rows.contains_key(&parent) {
+                    node.kind = NodeKind::Column;
+                }
+            }
+        }
+        for i in 0..count {
+            let Some(definition) = self.sources[i].definition else {
+                continue;
+            };
+            let id = NodeId(i as u32);
+            let module = self.model.nodes[i].module;
+            match definition {
+                Definition::ObjectType(ot) => {
+                    if let Some(items) = &ot.index {
+                        let index = self.index(module, items);
+                        self.model.nodes[i].index = index;
+                    }
+                    if let Some(value) = &ot.defval {
+                        let defval = self.defval(module, id, value);
+                        self.model.nodes[i].defval = defval;
+                    }
+                }
+                Definition::NotificationType(d) => self.members(module, id, &d.objects, "object"),
+                Definition::TrapType(d) => self.members(module, id, &d.variables, "object"),
+                Definition::ObjectGroup(d) => self.members(module, id, &d.members, "object"),
+                Definition::NotificationGroup(d) => {
+                    self.members(module, id, &d.members, "notification")
+                }
+                Definition::ModuleCompliance(d) => {
+                    let groups: Vec<&'a Ident> = d
+                        .modules
+                        .iter()
+                        .filter(|m| m.module.is_none())
+                        .flat_map(|m| {
+                            m.mandatory_groups
+                                .iter()
+                                .chain(m.items.iter().filter_map(|item| match item {
+                                    ComplianceItem::Group { name, .. } => Some(name),
+                                    ComplianceItem::Object(_) => None,
+                                }))
+                        })
+                        .collect();
+                    for group in groups {
+                        if let Some(member) = self.node_symbol(module, group, "group") {
+                            self.model.nodes[i].members.push(member);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        // AUGMENTS last: the augmented row's index must be known.
+        for i in 0..count {
+            let Some(Definition::ObjectType(ot)) = self.sources[i].definition else {
+                continue;
+            };
+            let Some(target) = &ot.augments else { continue };
+            let module = self.model.nodes[i].module;
+            let Some(row) = self.node_symbol(module, target, "row") else {
+                continue;
+            };
+            let mut base = row;
+            for _ in 0..8 {
+                match self.model.node(base).augments {
+                    Some(next) if next != base => base = next,
+                    _ => break,
+                }
+            }
+            if self.model.node(row).kind != NodeKind::Row {
+                let diagnostic = Diagnostic::new(
+                    Code::InvalidIndex,
+                    format!("AUGMENTS names `{}`, which is not a row", target.name),
+                )
+                .at(target.span, "a conceptual row is expected")
+                .help("AUGMENTS takes the row (…Entry) whose index this row shares");
+                self.report(module, diagnostic);
+                continue;
+            }
+            let index = self.model.node(base).index.clone();
+            let node = &mut self.model.nodes[i];
+            node.augments = Some(row);
+            node.index = index;
+        }
+    }
+
+    fn members(&mut self, module: ModuleId, id: NodeId, names: &'a [Ident], what: &str) {
+        for name in names {
+            if let Some(member) = self.node_symbol(module, name, what) {
+                self.model.nodes[id.0 as usize].members.push(member);
+            }
+        }
+    }
+
+    fn index(&mut self, module: ModuleId, items: &'a [ast::IndexItem]) -> Vec<IndexComponent> {
+        let mut index = Vec::with_capacity(items.len());
+        for item in items {
+            let name = &item.name;
+            // SMIv1 allows types in INDEX.
+            let builtin = match name.name.as_str() {
+                "INTEGER" => Some(Syntax::base(BaseType::Integer32)),
+                "OCTET STRING" => Some(Syntax::base(BaseType::OctetString)),
+                "OBJECT IDENTIFIER" => Some(Syntax::base(BaseType::ObjectIdentifier)),
+                _ => None,
+            };
+            let (object, syntax) = match builtin {
+                Some(syntax) => (None, Some(syntax)),
+                None => match self.lookup(module, &name.name, name.span) {
+                    Some(Symbol::Node(object)) => {
+                        let node = self.model.node(object);
+                        if !node.kind.is_object() {
+                            let diagnostic = Diagnostic::new(
+                                Code::InvalidIndex,
+                                format!("INDEX names `{}`, which is not an object", name.name),
+                            )
+                            .at(name.span, "an index column is expected")
+                            .help("index a row by its columns (or columns of another table)");
+                            self.report(module, diagnostic);
+                            continue;
+                        }
+                        (Some(object), node.syntax.clone())
+                    }
+                    Some(Symbol::Type(ty)) => {
+                        self.resolve_type(ty, 0);
+                        (None, Some(self.model.ty(ty).syntax.clone()))
+                    }
+                    _ => {
+                        self.unknown(module, name, "index object");
+                        continue;
+                    }
+                },
+            };
+            let Some(syntax) = syntax else { continue };
+            index.push(IndexComponent {
+                object,
+                name: name.name.clone(),
+                implied: item.implied,
+                encoding: encoding(&syntax, item.implied),
+            });
+        }
+        index
+    }
+
+    fn defval(&mut self, module: ModuleId, id: NodeId, value: &'a Value) -> Option<DefVal> {
+        let base = self.model.node(id).syntax.as_ref().map(|s| s.base);
+        Some(match value {
+            Value::Number(n) => DefVal::Integer(n.value),
+            Value::String(t) => DefVal::Text(t.value.clone()),
+            Value::Hex(digits, _) | Value::Binary(digits, _) => {
+                let radix = if matches!(value, Value::Hex(..)) {
+                    16
+                } else {
+                    2
+                };
+                let integer = matches!(
+                    base,
+                    Some(
+                        BaseType::Integer32
+                            | BaseType::Unsigned32
+                            | BaseType::Gauge32
+                            | BaseType::Counter32
+                            | BaseType::Counter64
+                            | BaseType::TimeTicks
+                    )
+                );
+                match (
+                    integer,
+                    i128::from_str_radix(if digits.is_empty() { "0" } else { digits }, radix),
+                ) {
+                    (true, Ok(n)) => DefVal::Integer(n),
+                    _ => DefVal::Bytes(digits_to_bytes(digits, radix)),
+                }
+            }
+            Value::Name(name) if base == Some(BaseType::ObjectIdentifier) => {
+                match self.lookup(module, &name.name, name.span) {
+                    Some(Symbol::Node(target)) => DefVal::Oid(self.model.node(target).oid.clone()),
+                    _ => {
+                        let diagnostic = Diagnostic::new(
+                            Code::UnresolvedDefval,
+                            format!("DEFVAL `{}` is not an OID name known here", name.name),
+                        )
+                        .at(name.span, "not defined in this module nor imported")
+                        .help(format!(
+                            "import `{}` from the module that defines it",
+                            name.name
+                        ));
+                        self.report(module, diagnostic);
+                        DefVal::Label(name.name.clone())
+                    }
+                }
+            }
+            Value::Name(name) => DefVal::Label(name.name.clone()),
+            Value::DottedOid(arcs, _) => DefVal::Oid(Oid::new(arcs.clone())),
+            Value::Braced(items, _) if base == Some(BaseType::ObjectIdentifier) => {
+                let mut oid = Oid::default();
+                for (i, item) in items.iter().enumerate() {
+                    match item {
+                        BracedItem::Number(n) | BracedItem::NamedNumber(_, n) => {
+                            oid.extend(&[u32::try_from(n.value).ok()?])
+                        }
+                        BracedItem::Name(name) if i == 0 => {
+                            let target = self.node_symbol(module, name, "OID value")?;
+                            oid = self.model.node(target).oid.clone();
+                        }
+                        _ => return None,
+                    }
+                }
+                DefVal::Oid(oid)
+            }
+            Value::Braced(items, _) => DefVal::Bits(
+                items
+                    .iter()
+                    .filter_map(|item| match item {
+                        BracedItem::Name(name) => Some(name.name.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+        })
+    }
+}
+
+impl ast::ValueAssignment {
+    fn value_span(&self) -> Span {
+        match &self.value {
+            Value::Braced(_, span)
+            | Value::DottedOid(_, span)
+            | Value::Hex(_, span)
+            | Value::Binary(_, span) => *span,
+            Value::Number(n) => n.span,
+            Value::String(t) => t.span,
+            Value::Name(n) => n.span,
+        }
+    }
+}
+
+/// `{ parent 1 2 }` written as a value assignment's braced value.
+fn braced_to_oid(items: &[BracedItem]) -> Option<Vec<OidComponent>> {
+    items
+        .iter()
+        .map(|item| match item {
+            BracedItem::NamedNumber(name, n) => Some(OidComponent::NamedNumber(name.clone(), *n)),
+            BracedItem::Number(n) => Some(OidComponent::Number(*n)),
+            BracedItem::Name(name) => Some(OidComponent::Name {
+                module: None,
+                name: name.clone(),
+            }),
+            BracedItem::Braced(..) => None,
+        })
+        .collect()
+}
+
+fn named_values(named: &[ast::NamedNumber]) -> Vec<NamedValue> {
+    named
+        .iter()
+        .map(|n| NamedValue {
+            label: n.name.name.clone(),
+            value: i64::try_from(n.value.value).unwrap_or(i64::MAX),
+        })
+        .collect()
+}
+
+/// The SMI application types, by the names the base modules give them.
+fn application_type(name: &str) -> Option<BaseType> {
+    Some(match name {
+        "IpAddress" => BaseType::IpAddress,
+        "Counter32" | "Counter" => BaseType::Counter32,
+        "Gauge32" | "Gauge" => BaseType::Gauge32,
+        "Unsigned32" => BaseType::Unsigned32,
+        "TimeTicks" => BaseType::TimeTicks,
+        "Opaque" => BaseType::Opaque,
+        "Counter64" => BaseType::Counter64,
+        "Integer32" => BaseType::Integer32,
+        "NetworkAddress" => BaseType::NetworkAddress,
+        _ => return None,
+    })
+}
+
+/// The value range of a base type, for MIN and MAX.
+fn limits(base: BaseType) -> (i128, i128) {
+    match base {
+        BaseType::Integer32 => (i128::from(i32::MIN), i128::from(i32::MAX)),
+        BaseType::Counter64 => (0, i128::from(u64::MAX)),
+        _ => (0, i128::from(u32::MAX)),
+    }
+}
+
+fn bounds(ranges: &[ast::Range], (min, max): (i128, i128)) -> Vec<Bounds> {
+    let value = |v: &RangeValue| -> i128 {
+        match v {
+            RangeValue::Number(n) => n.value,
+            RangeValue::Hex(digits, _) => i128::from_str_radix(digits, 16).unwrap_or(0),
+            RangeValue::Binary(digits, _) => i128::from_str_radix(digits, 2).unwrap_or(0),
+            RangeValue::Name(name) if name.name == "MIN" => min,
+            RangeValue::Name(_) => max,
+        }
+    };
+    ranges
+        .iter()
+        .map(|r| {
+            let low = value(&r.low);
+            Bounds {
+                min: low,
+                max: r.high.as_ref().map_or(low, value),
+            }
+        })
+        .collect()
+}
+
+/// How an index component of this syntax is encoded (RFC 2578 §7.7).
+fn encoding(syntax: &Syntax, implied: bool) -> IndexEncoding {
+    match syntax.base {
+        BaseType::OctetString | BaseType::Opaque | BaseType::Bits => {
+            match (syntax.fixed_size(), implied) {
+                (Some(n), _) => IndexEncoding::FixedString(n),
+                (None, true) => IndexEncoding::ImpliedString,
+                (None, false) => IndexEncoding::String,
+            }
+        }
+        BaseType::ObjectIdentifier if implied => IndexEncoding::ImpliedObjectIdentifier,
+        BaseType::ObjectIdentifier => IndexEncoding::ObjectIdentifier,
+        BaseType::IpAddress => IndexEncoding::IpAddress,
+        BaseType::NetworkAddress => IndexEncoding::NetworkAddress,
+        _ => IndexEncoding::Integer,
+    }
+}
+
+fn digits_to_bytes(digits: &str, radix: u32) -> Vec<u8> {
+    let per_byte = if radix == 16 { 2 } else { 8 };
+    let padded = format!(
+        "{digits:0<width$}",
+        width = digits.len().div_ceil(per_byte) * per_byte
+    );
+    padded
+        .as_bytes()
+        .chunks(per_byte)
+        .filter_map(|chunk| {
+            std::str::from_utf8(chunk)
+                .ok()
+                .and_then(|s| u8::from_str_radix(s, radix).ok())
+        })
+        .collect()
+}

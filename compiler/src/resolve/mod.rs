@@ -1,0 +1,393 @@
+//! Loading and resolution: find modules on the search path, parse them (on all cores),
+//! follow IMPORTS through a dependency graph, and build the [`Model`].
+//!
+//! Names are scoped: a name resolves through its module's IMPORTS, and only an explicit,
+//! reported fallback (a symbol that a standard base module defines) reaches further.
+//! The base modules are built in and pinned: a copy on the search path never
+//! shadows them.
+
+mod build;
+mod embedded;
+pub mod graph;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+pub use graph::ImportGraph;
+
+use crate::diagnostic::{Code, Diagnostic, FileId, Policy};
+use crate::model::Model;
+use crate::source::{ModuleLocation, Sources, decode};
+use crate::syntax::Module as Ast;
+
+/// The base modules: built in, pinned, always loaded.
+pub const BASE_MODULES: [&str; 7] = [
+    "SNMPv2-SMI",
+    "SNMPv2-TC",
+    "SNMPv2-CONF",
+    "RFC1155-SMI",
+    "RFC-1212",
+    "RFC-1215",
+    "RFC1065-SMI",
+];
+
+/// The names of the modules built into smic (the shipped `mibs/`).
+pub fn builtin_modules() -> impl Iterator<Item = &'static str> {
+    embedded::EMBEDDED.iter().map(|(name, _, _)| *name)
+}
+
+/// Where modules come from, in order of precedence.
+///
+/// ```
+/// let mut loader = smic::resolve::Loader::new();
+/// loader.target_module("IF-MIB");
+/// let loaded = loader.load(&smic::Policy::default());
+/// let model = &loaded.model;
+/// let descr = model.lookup("IF-MIB", "ifDescr").unwrap();
+/// assert_eq!(model.node(descr).oid.to_string(), "1.3.6.1.2.1.2.2.1.2");
+/// ```
+#[derive(Debug)]
+pub struct Loader {
+    sources: Sources,
+    targets: Vec<String>,
+    target_files: Vec<FileId>,
+    search: Vec<PathBuf>,
+    builtin: bool,
+}
+
+impl Default for Loader {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The outcome of [`Loader::load`].
+#[derive(Debug)]
+pub struct Loaded {
+    /// Every module loaded (targets and what they import).
+    pub model: Model,
+    /// The text of every file read.
+    pub sources: Sources,
+    /// The modules asked for, in order (those that could be loaded).
+    pub targets: Vec<String>,
+    /// Findings per module name (parse and resolve), after policy.
+    pub diagnostics: HashMap<String, Vec<Diagnostic>>,
+    /// Findings not tied to one module (unreadable files, missing targets).
+    pub general: Vec<Diagnostic>,
+    /// The import graph of everything loaded.
+    pub graph: ImportGraph,
+}
+
+impl Loaded {
+    /// Diagnostics of the targets and general ones, sorted by file and position.
+    pub fn target_diagnostics(&self) -> Vec<&Diagnostic> {
+        let mut all: Vec<&Diagnostic> = self.general.iter().collect();
+        for target in &self.targets {
+            all.extend(self.diagnostics.get(target).into_iter().flatten());
+        }
+        all.sort_by_key(|d| (d.file, d.primary.as_ref().map(|l| l.span.start)));
+        all
+    }
+
+    /// Errors among the targets' diagnostics.
+    pub fn error_count(&self) -> usize {
+        self.target_diagnostics()
+            .iter()
+            .filter(|d| d.is_error())
+            .count()
+    }
+}
+
+impl Loader {
+    /// A loader whose search path holds only the built-in modules.
+    pub fn new() -> Self {
+        Loader {
+            sources: Sources::new(),
+            targets: Vec::new(),
+            target_files: Vec::new(),
+            search: Vec::new(),
+            builtin: true,
+        }
+    }
+
+    /// Adds a directory or file to the search path (after those added before, before
+    /// the built-in modules).
+    pub fn search_path(&mut self, path: impl Into<PathBuf>) -> &mut Self {
+        self.search.push(path.into());
+        self
+    }
+
+    /// Whether the built-in modules are searched last (default: yes).
+    pub fn builtin(&mut self, enabled: bool) -> &mut Self {
+        self.builtin = enabled;
+        self
+    }
+
+    /// Every module declared under `path` becomes a target, and `path` is searched first.
+    pub fn target_path(&mut self, path: &Path) -> &mut Self {
+        let before = self.sources.files().len();
+        self.sources.add_path(path);
+        for file in before..self.sources.files().len() {
+            self.target_files.push(FileId(file as u32));
+        }
+        self
+    }
+
+        /// Every module in `text` becomes a target, as if read from a file at `path`.
+    pub fn target_text(&mut self, path: impl Into<PathBuf>, text: &str) -> &mut Self {
+        let (text, diagnostics) = decode(text.as_bytes().to_vec());
+        let file = self.sources.add_text(path, text, diagnostics);
+        self.target_files.push(file);
+        self
+    }
+
+    /// A module found by name on the search path becomes a target.
+    pub fn target_module(&mut self, name: &str) -> &mut Self {
+        self.targets.push(name.to_string());
+        self
+    }
+
+    /// Loads the targets and everything they import, and resolves them.
+    pub fn load(mut self, policy: &Policy) -> Loaded {
+        // Modules declared in target paths are targets, in file order.
+        let mut targets: Vec<String> = Vec::new();
+        for location in self.sources.modules() {
+            if self.target_files.contains(&location.file) {
+                targets.push(location.chunk.name.clone());
+            }
+        }
+        targets.append(&mut self.targets);
+        let mut seen = HashSet::new();
+        targets.retain(|t| seen.insert(t.clone()));
+
+        let mut general = std::mem::take(&mut self.sources.diagnostics);
+        for dir in std::mem::take(&mut self.search) {
+            self.sources.add_path(&dir);
+        }
+        general.append(&mut self.sources.diagnostics);
+
+        let mut session = Session {
+            loader: &mut self,
+            parsed: HashMap::new(),
+            diagnostics: HashMap::new(),
+            missing: Vec::new(),
+        };
+        session.load_closure(&targets);
+        let Session {
+            parsed,
+            diagnostics,
+            missing,
+            ..
+        } = session;
+        let mut diagnostics = diagnostics;
+
+        for (name, wanted_by) in missing {
+            let searched = if self.builtin {
+                "the search path and the built-in modules"
+            } else {
+                "the search path"
+            };
+            let message = match &wanted_by {
+                Some(importer) => {
+                    format!("module {name}, imported by {importer}, is not on {searched}")
+                }
+                None => format!("module {name} is not on {searched}"),
+            };
+            let diagnostic = Diagnostic::new(Code::ModuleNotFound, message)
+                .help("add the directory that holds it with -I or SMIC_PATH");
+            match wanted_by {
+                Some(importer) => diagnostics.entry(importer).or_default().push(diagnostic),
+                None => general.push(diagnostic),
+            }
+        }
+
+        // Symbols found in no loaded module may be in a built-in one that nobody imported:
+        // load those and build again (the fallback that finds them is reported).
+        let mut session = Session {
+            loader: &mut self,
+            parsed,
+            diagnostics,
+            missing: Vec::new(),
+        };
+        let (graph, built) = loop {
+            let graph = ImportGraph::new(session.parsed.values().map(|(_, ast)| ast));
+            let built = build::build(&graph.order(), &session.parsed);
+            let wanted: Vec<String> = built
+                .unknown
+                .iter()
+                .filter_map(|symbol| {
+                    embedded::defining(symbol).find(|m| !session.parsed.contains_key(*m))
+                })
+                .map(str::to_string)
+                .collect();
+            if wanted.is_empty() || !session.loader.builtin {
+                break (graph, built);
+            }
+            let before = session.parsed.len();
+            session.load_closure(&wanted);
+            if session.parsed.len() == before {
+                break (graph, built);
+            }
+        };
+        let Session {
+            parsed,
+            mut diagnostics,
+            ..
+        } = session;
+        let model = built.model;
+
+        let targets: Vec<String> = targets
+            .into_iter()
+            .filter(|t| parsed.contains_key(t))
+            .collect();
+        for (module, diagnostic) in built.diagnostics {
+            diagnostics.entry(module).or_default().push(diagnostic);
+        }
+        for (module, cycle) in graph.cycles() {
+            if let Some((file, ast)) = parsed.get(&module) {
+                let diagnostic = Diagnostic::new(
+                    Code::ImportCycle,
+                    format!("imports form a cycle: {}", cycle.join(" → ")),
+                )
+                .at(ast.name.span, "in this cycle")
+                .help("cycles are legal but make every module in them load together")
+                .in_file(*file);
+                diagnostics.entry(module).or_default().push(diagnostic);
+            }
+        }
+        policy.apply(&mut general);
+        for list in diagnostics.values_mut() {
+            policy.apply(list);
+            list.sort_by_key(|d| (d.file, d.primary.as_ref().map(|l| l.span.start)));
+        }
+        Loaded {
+            model,
+            sources: self.sources,
+            targets,
+            diagnostics,
+            general,
+            graph,
+        }
+    }
+}
+
+struct Session<'l> {
+    loader: &'l mut Loader,
+    /// Parsed modules by name, with their file.
+    parsed: HashMap<String, (FileId, Ast)>,
+    diagnostics: HashMap<String, Vec<Diagnostic>>,
+    /// Modules not found, and who wanted them.
+    missing: Vec<(String, Option<String>)>,
+}
+
+impl Session<'_> {
+    /// Parses `names` and everything they import, a wave at a time, each wave in parallel.
+    fn load_closure(&mut self, names: &[String]) {
+        let mut wave: Vec<(String, Option<String>)> =
+            names.iter().map(|n| (n.clone(), None)).collect();
+        wave.extend(BASE_MODULES.iter().map(|b| (b.to_string(), None)));
+        let mut requested: HashSet<String> = HashSet::new();
+        while !wave.is_empty() {
+            let mut locations = Vec::new();
+            for (name, wanted_by) in wave.drain(..) {
+                if self.parsed.contains_key(&name) || !requested.insert(name.clone()) {
+                    continue;
+                }
+                match self.locate(&name) {
+                    Some(location) => locations.push(location),
+                    None => {
+                        // A missing base module that nobody imports is not worth a word.
+                        if wanted_by.is_some() || !BASE_MODULES.contains(&name.as_str()) {
+                            self.missing.push((name, wanted_by));
+                        }
+                    }
+                }
+            }
+            let parsed = crate::check::parse_locations(&self.loader.sources, &locations);
+            for (location, result) in locations.iter().zip(parsed) {
+                let name = location.chunk.name.clone();
+                let diagnostics = result
+                    .diagnostics
+                    .into_iter()
+                    .map(|d| d.in_file(location.file));
+                self.diagnostics
+                    .entry(name.clone())
+                    .or_default()
+                    .extend(diagnostics);
+                let Some(ast) = result.module else { continue };
+                for import in &ast.imports {
+                    if import.from.name == name {
+                        let diagnostic = Diagnostic::new(
+                            Code::SelfImport,
+                            format!("{name} imports from itself"),
+                        )
+                        .at(import.from.span, "this module")
+                        .help("remove the clause: a module's own definitions need no import")
+                        .in_file(location.file);
+                        self.diagnostics
+                            .entry(name.clone())
+                            .or_default()
+                            .push(diagnostic);
+                        continue;
+                    }
+                    wave.push((import.from.name.clone(), Some(name.clone())));
+                }
+                self.parsed.insert(name, (location.file, ast));
+            }
+        }
+    }
+
+    /// Finds a module: pinned base modules come from the built-in set; others from the
+    /// sources in the order they were added, then the built-in set.
+    fn locate(&mut self, name: &str) -> Option<ModuleLocation> {
+        let pinned = BASE_MODULES.contains(&name) && self.loader.builtin;
+        if !pinned {
+            if let Some(location) = self.loader.sources.module(name) {
+                return Some(location.clone());
+            }
+        }
+        if !self.loader.builtin {
+            return self.loader.sources.module(name).cloned();
+        }
+        let (module, file, text) = embedded::EMBEDDED
+            .iter()
+            .find(|(module, _, _)| *module == name)?;
+        if let Some(user) = self.loader.sources.module(name).cloned() {
+            let user_text = self
+                .loader
+                .sources
+                .file(user.file)
+                .map(|f| f.slice(user.chunk.span))
+                .unwrap_or("");
+            if user_text.trim() != text.trim() {
+                let path = self
+                    .loader
+                    .sources
+                    .file(user.file)
+                    .map_or_else(String::new, |f| f.path.display().to_string());
+                let diagnostic = Diagnostic::new(
+                    Code::PinnedBaseModule,
+                    format!("{module} is a base module: the built-in copy is used, not the one in {path}"),
+                )
+                .at(user.chunk.name_span, "this copy is ignored")
+                .help("vendor copies of base modules are often stripped or altered; nothing is lost")
+                .in_file(user.file);
+                self.diagnostics
+                    .entry(name.to_string())
+                    .or_default()
+                    .push(diagnostic);
+            }
+        }
+        let (text, diagnostics) = decode(text.as_bytes().to_vec());
+        let id = self
+            .loader
+            .sources
+            .add_builtin(format!("<builtin>/{file}"), text, diagnostics);
+        self.loader
+            .sources
+            .modules()
+            .iter()
+            .find(|l| l.file == id && l.chunk.name == *module)
+            .cloned()
+    }
+}
