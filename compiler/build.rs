@@ -19,6 +19,7 @@ fn main() {
         .unwrap_or_default();
     names.sort();
     let mut symbols: Vec<(String, String)> = Vec::new();
+    let mut popularity: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
     let mut out = String::from("/// The shipped modules: (module name, file name, text).\n");
     out.push_str("pub(crate) static EMBEDDED: &[(&str, &str, &str)] = &[\n");
     for name in &names {
@@ -30,6 +31,9 @@ fn main() {
                 .into_iter()
                 .map(|symbol| (symbol, module.to_string())),
         );
+        for imported in imported_modules(&text) {
+            *popularity.entry(imported).or_insert(0u32) += 1;
+        }
         let _ = writeln!(
             out,
             "    ({module:?}, {name:?}, include_str!({:?})),",
@@ -37,8 +41,22 @@ fn main() {
         );
     }
     out.push_str("];\n");
-    symbols.sort();
+    // Per symbol, the most imported module first: it is the likeliest meant.
+    symbols.sort_by(|a, b| {
+        let rank = |m: &String| std::cmp::Reverse(popularity.get(m).copied().unwrap_or(0));
+        a.0.cmp(&b.0)
+            .then(rank(&a.1).cmp(&rank(&b.1)))
+            .then(a.1.cmp(&b.1))
+    });
     symbols.dedup();
+    out.push_str(
+        "/// How many shipped modules import each module: (module, count), sorted by name.\n",
+    );
+    out.push_str("pub(crate) static POPULARITY: &[(&str, u32)] = &[\n");
+    for (module, count) in &popularity {
+        let _ = writeln!(out, "    ({module:?}, {count}),");
+    }
+    out.push_str("];\n");
     out.push_str("/// Names the shipped modules define: (symbol, module), sorted.\n");
     out.push_str("pub(crate) static SYMBOLS: &[(&str, &str)] = &[\n");
     for (symbol, module) in &symbols {
@@ -89,4 +107,20 @@ fn definitions(text: &str) -> Vec<String> {
         }
     }
     names
+}
+
+/// The modules named after `FROM` in a module's text.
+fn imported_modules(text: &str) -> Vec<String> {
+    let mut modules: Vec<String> = Vec::new();
+    let mut words = text.split(|c: char| c.is_whitespace() || c == ';' || c == ',');
+    while let Some(word) = words.next() {
+        if word == "FROM" {
+            if let Some(module) = words.find(|w| !w.is_empty()) {
+                modules.push(module.to_string());
+            }
+        }
+    }
+    modules.sort();
+    modules.dedup();
+    modules
 }

@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod emit;
 pub mod model;
 pub mod render;
 pub mod resolve;

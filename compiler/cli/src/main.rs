@@ -1,5 +1,8 @@
 //! `smic`: the MIB compiler's command line.
 
+// Standard output is this program's product, not stray debugging.
+#![allow(clippy::print_stdout)]
+
 mod commands;
 mod load;
 
@@ -22,6 +25,11 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Check(commands::check::CheckArgs),
+    Compile(commands::compile::CompileArgs),
+    Translate(commands::translate::TranslateArgs),
+    Tree(commands::tree::TreeArgs),
+    Deps(commands::deps::DepsArgs),
+    Index(commands::index::IndexArgs),
     Dump(commands::dump::DumpArgs),
 }
 
@@ -29,21 +37,38 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => commands::check::run(args, &cli.load),
+        Command::Compile(args) => commands::compile::run(args, &cli.load),
+        Command::Translate(args) => commands::translate::run(args, &cli.load),
+        Command::Tree(args) => commands::tree::run(args, &cli.load),
+        Command::Deps(args) => commands::deps::run(args, &cli.load),
+        Command::Index(args) => commands::index::run(args, &cli.load),
         Command::Dump(args) => commands::dump::run(args, &cli.load),
     }
 }
 
 /// Prints the errors of a load on stderr (commands other than `check` still say why
-/// something is missing).
-fn report_load_errors(loaded: &Loaded) {
+/// something is missing); whether there were any.
+fn report_load_errors(loaded: &Loaded) -> bool {
     let renderer = smic::render::HumanRenderer::new(false);
+    let mut any = false;
     for diagnostic in loaded
         .target_diagnostics()
         .into_iter()
         .filter(|d| d.is_error())
     {
         eprint!("{}", renderer.render(diagnostic, &loaded.sources));
+        any = true;
     }
+    any
+}
+
+/// Writes `bytes` to `path` unless it already holds exactly them (keeps mtimes, and
+/// so build systems, quiet).
+fn write_if_changed(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(());
+    }
+    std::fs::write(path, bytes)
 }
 
 /// A syntax as people write it: the textual convention's name, or the base type.

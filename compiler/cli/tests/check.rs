@@ -139,6 +139,10 @@ fn modules_by_name_are_found_on_the_search_path() {
     );
 
     let missing = smic(&["check", "-I", &mibs(), "NO-SUCH-MIB"]);
-    assert_eq!(missing.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("search path"));
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        stdout(&missing).contains("smic::resolve::module-not-found"),
+        "{}",
+        stdout(&missing)
+    );
 }

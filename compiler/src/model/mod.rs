@@ -6,6 +6,7 @@
 //! (`IF-MIB::ifDescr`), with bare-name search across modules as an explicit, separate
 //! query.
 
+pub mod instance;
 mod oid;
 
 use std::collections::{BTreeMap, HashMap};
@@ -420,6 +421,9 @@ pub struct Node {
     pub oid: Oid,
     /// What it is.
     pub kind: NodeKind,
+    /// Named only by an arc in another node's OID value (`iso(1)` in `{ iso(1) org(3) }`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub implicit: bool,
     /// `SYNTAX` of objects.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub syntax: Option<Syntax>,

@@ -92,6 +92,8 @@ struct Builder<'a> {
     reported: HashSet<(ModuleId, String)>,
     /// Names found nowhere.
     unknown: Vec<String>,
+    /// Types being resolved, outermost first (to name a loop).
+    type_stack: Vec<TypeId>,
 }
 
 impl<'a> Builder<'a> {
@@ -159,6 +161,7 @@ impl<'a> Builder<'a> {
                     continue;
                 }
                 let node = self.new_node(module, name, NodeKind::Node, name.span);
+                self.model.nodes[node.0 as usize].implicit = true;
                 self.sources.push(Source {
                     oid: Some((components[..=i].to_vec(), Vec::new(), span)),
                     definition: None,
@@ -174,6 +177,7 @@ impl<'a> Builder<'a> {
             name: name.name.clone(),
             oid: Oid::default(),
             kind,
+            implicit: false,
             syntax: None,
             access: None,
             status: None,
@@ -263,11 +267,11 @@ impl<'a> Builder<'a> {
                 }
             }
             Definition::TypeAssignment(d) => {
-                self.register_type(module, name, &d.syntax, None, d.span);
+                self.register_type(module, name, &d.syntax, None, name.span);
                 return;
             }
             Definition::TextualConvention(d) => {
-                self.register_type(module, name, &d.syntax, Some(d), d.span);
+                self.register_type(module, name, &d.syntax, Some(d), name.span);
                 return;
             }
             Definition::Macro(_) => {
@@ -403,7 +407,10 @@ impl<'a> Builder<'a> {
             if let Some(symbol) = self.exported(source, name, 0) {
                 return Some(symbol);
             }
-            if let Some((base, symbol)) = self.in_base_module(name) {
+            if let Some((base, symbol)) = self
+                .in_base_module(name)
+                .or_else(|| self.in_any_module(module, name))
+            {
                 if self.reported.insert((module, format!("import:{name}"))) {
                     let diagnostic = Diagnostic::new(
                         Code::ImportFromWrongModule,
@@ -424,9 +431,12 @@ impl<'a> Builder<'a> {
                     format!("{from} does not define `{name}`"),
                 )
                 .at(import_span, format!("imported from {from}"))
-                .help(format!(
-                    "check the spelling, or import `{name}` from the module that defines it"
-                ));
+                .help(match super::builtin::defining(name).next() {
+                    Some(definer) => format!("{definer} defines `{name}`: import it from there"),
+                    None => format!(
+                        "check the spelling, or import `{name}` from the module that defines it"
+                    ),
+                });
                 self.report(module, diagnostic);
             }
             return None;
@@ -465,11 +475,26 @@ impl<'a> Builder<'a> {
     /// The last resort, as net-snmp's global namespace would have it: any other loaded
     /// module that defines `name`, first in dependency order.
     fn in_any_module(&self, module: ModuleId, name: &str) -> Option<(String, Symbol)> {
-        self.symbols.iter().enumerate().find_map(|(i, table)| {
-            let symbol = *table.get(name)?;
-            (i != module.0 as usize && !matches!(symbol, Symbol::Other))
-                .then(|| (self.model.modules[i].name.clone(), symbol))
-        })
+        // Among several, the module most imported by the IETF set is the likeliest meant
+        // (IF-MIB's InterfaceIndex, not DECNET-PHIV-MIB's).
+        let (i, symbol) = self
+            .symbols
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != module.0 as usize)
+            .filter_map(|(i, table)| {
+                table
+                    .get(name)
+                    .filter(|s| !matches!(s, Symbol::Other))
+                    .map(|&s| (i, s))
+            })
+            .max_by_key(|&(i, _)| {
+                (
+                    super::builtin::popularity(&self.model.modules[i].name),
+                    std::cmp::Reverse(i),
+                )
+            })?;
+        Some((self.model.modules[i].name.clone(), symbol))
     }
 
     fn in_base_module(&self, name: &str) -> Option<(String, Symbol)> {
@@ -503,6 +528,12 @@ impl<'a> Builder<'a> {
     }
 
     fn unknown(&mut self, module: ModuleId, name: &Ident, what: &str) {
+        // An imported name that did not resolve was reported at its import (missing module,
+        // or a module that does not define it); saying it again at every use is noise.
+        if self.imports[module.0 as usize].contains_key(name.name.as_str()) {
+            self.unknown.push(name.name.clone());
+            return;
+        }
         if !self
             .reported
             .insert((module, format!("unknown:{}", name.name)))
@@ -528,9 +559,16 @@ impl<'a> Builder<'a> {
             Some(_) => {
                 let diagnostic = Diagnostic::new(
                     Code::WrongKind,
-                    format!("`{}` is not an object or OID name", name.name),
+                    format!(
+                        "`{}` is a type or macro, not an object or OID name",
+                        name.name
+                    ),
                 )
-                .at(name.span, format!("a {what} is expected here"));
+                .at(
+                    name.span,
+                    format!("{} {what} is expected here", article(what)),
+                )
+                .help("name an object, notification or OID registration here");
                 self.report(module, diagnostic);
                 None
             }
@@ -556,10 +594,19 @@ impl<'a> Builder<'a> {
             State::Failed => return false,
             State::Busy => {
                 let ty = self.model.ty(id);
-                let (module, span, name) = (ty.module, ty.span, ty.name.clone());
+                let (module, span) = (ty.module, ty.span);
+                let start = self.type_stack.iter().position(|&t| t == id).unwrap_or(0);
+                let mut names: Vec<String> = self.type_stack[start..]
+                    .iter()
+                    .map(|&t| self.model.ty(t).name.clone())
+                    .collect();
+                names.push(self.model.ty(id).name.clone());
                 let diagnostic = Diagnostic::new(
                     Code::TypeCycle,
-                    format!("type `{name}` is defined in terms of itself"),
+                    format!(
+                        "types are defined in terms of each other: {}",
+                        names.join(" → ")
+                    ),
                 )
                 .at(span, "part of the loop")
                 .help("a type must end in a base type (INTEGER, OCTET STRING, ...)");
@@ -574,9 +621,11 @@ impl<'a> Builder<'a> {
             return false;
         }
         self.type_state[i] = State::Busy;
+        self.type_stack.push(id);
         let (syntax, _) = self.types[i];
         let module = self.model.ty(id).module;
         let resolved = self.syntax(module, syntax, depth + 1);
+        self.type_stack.pop();
         let Some(mut resolved) = resolved else {
             self.type_state[i] = State::Failed;
             return false;
@@ -838,7 +887,8 @@ impl<'a> Builder<'a> {
                             Code::OidCycle,
                             format!("`{}` is registered under itself", name.name),
                         )
-                        .at(name.span, "its own parent");
+                        .at(name.span, "its own parent")
+                        .help("register it under the node it belongs to");
                         self.report(module, diagnostic);
                         Dep::Fail
                     }
@@ -1135,6 +1185,15 @@ impl ast::ValueAssignment {
             Value::String(t) => t.span,
             Value::Name(n) => n.span,
         }
+    }
+}
+
+/// "a" or "an" before `word`.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u', 'O']) {
+        "an"
+    } else {
+        "a"
     }
 }
 

@@ -66,20 +66,55 @@ impl ImportGraph {
             .collect()
     }
 
-    /// Import cycles: for each module in one, the cycle's members.
-    pub fn cycles(&self) -> Vec<(String, Vec<String>)> {
+    /// Import cycles: one per strongly connected component, as a path of real IMPORTS
+    /// edges from its first module (by name) back to itself.
+    pub fn cycles(&self) -> Vec<Vec<String>> {
         let mut out = Vec::new();
         for component in tarjan_scc(&self.graph) {
             if component.len() < 2 {
                 continue;
             }
-            let mut names: Vec<String> = component.iter().map(|n| self.graph[*n].clone()).collect();
-            names.sort();
-            for name in &names {
-                let mut cycle = names.clone();
-                cycle.push(names[0].clone());
-                out.push((name.clone(), cycle));
+            let Some(&start) = component
+                .iter()
+                .min_by(|a, b| self.graph[**a].cmp(&self.graph[**b]))
+            else {
+                continue;
+            };
+            // Breadth-first within the component for the shortest way back to `start`.
+            let mut previous: HashMap<NodeIndex, NodeIndex> = HashMap::new();
+            let mut queue = std::collections::VecDeque::from([start]);
+            let mut last = None;
+            while let Some(node) = queue.pop_front() {
+                let mut next: Vec<NodeIndex> = self
+                    .graph
+                    .neighbors(node)
+                    .filter(|n| component.contains(n))
+                    .collect();
+                next.sort_by(|a, b| self.graph[*a].cmp(&self.graph[*b]));
+                if next.contains(&start) {
+                    last = Some(node);
+                    break;
+                }
+                for n in next {
+                    if n != start && !previous.contains_key(&n) {
+                        previous.insert(n, node);
+                        queue.push_back(n);
+                    }
+                }
             }
+            let Some(mut node) = last else { continue };
+            let mut path = vec![self.graph[start].clone()];
+            let mut back = vec![self.graph[node].clone()];
+            while let Some(&p) = previous.get(&node) {
+                if p == start {
+                    break;
+                }
+                back.push(self.graph[p].clone());
+                node = p;
+            }
+            path.extend(back.into_iter().rev());
+            path.push(self.graph[start].clone());
+            out.push(path);
         }
         out.sort();
         out
@@ -155,8 +190,17 @@ mod tests {
         let order = g.order();
         let pos = |m: &str| order.iter().position(|o| o == m);
         assert!(pos("A") < pos("B") && pos("B") < pos("C"));
-        assert_eq!(g.cycles().len(), 2);
-        assert_eq!(g.cycles()[0].1, ["X", "Y", "X"]);
+        assert_eq!(g.cycles(), [["X", "Y", "X"]]);
         assert!(g.dot(&["C".into()]).contains("\"C\" -> \"B\""));
+    }
+
+    #[test]
+    fn cycle_paths_follow_real_edges() {
+        let g = graph(
+            "A DEFINITIONS ::= BEGIN IMPORTS x FROM C; END
+             C DEFINITIONS ::= BEGIN IMPORTS y FROM B; END
+             B DEFINITIONS ::= BEGIN IMPORTS z FROM A; END",
+        );
+        assert_eq!(g.cycles(), [["A", "C", "B", "A"]]);
     }
 }

@@ -7,7 +7,7 @@
 //! shadows them.
 
 mod build;
-mod embedded;
+pub mod builtin;
 pub mod graph;
 
 use std::collections::{HashMap, HashSet};
@@ -30,11 +30,6 @@ pub const BASE_MODULES: [&str; 7] = [
     "RFC-1215",
     "RFC1065-SMI",
 ];
-
-/// The names of the modules built into smic (the shipped `mibs/`).
-pub fn builtin_modules() -> impl Iterator<Item = &'static str> {
-    embedded::EMBEDDED.iter().map(|(name, _, _)| *name)
-}
 
 /// Where modules come from, in order of precedence.
 ///
@@ -133,7 +128,7 @@ impl Loader {
         self
     }
 
-        /// Every module in `text` becomes a target, as if read from a file at `path`.
+    /// Every module in `text` becomes a target, as if read from a file at `path`.
     pub fn target_text(&mut self, path: impl Into<PathBuf>, text: &str) -> &mut Self {
         let (text, diagnostics) = decode(text.as_bytes().to_vec());
         let file = self.sources.add_text(path, text, diagnostics);
@@ -183,20 +178,22 @@ impl Loader {
 
         for (name, wanted_by) in missing {
             let searched = if self.builtin {
-                "the search path and the built-in modules"
+                "the search path nor among the built-in modules"
             } else {
                 "the search path"
             };
-            let message = match &wanted_by {
-                Some(importer) => {
-                    format!("module {name}, imported by {importer}, is not on {searched}")
-                }
-                None => format!("module {name} is not on {searched}"),
-            };
-            let diagnostic = Diagnostic::new(Code::ModuleNotFound, message)
-                .help("add the directory that holds it with -I or SMIC_PATH");
+            let diagnostic = Diagnostic::new(
+                Code::ModuleNotFound,
+                format!("module {name} is not on {searched}"),
+            )
+            .help("add the directory that holds it with -I or SMIC_PATH");
             match wanted_by {
-                Some(importer) => diagnostics.entry(importer).or_default().push(diagnostic),
+                Some(Importer { module, file, span }) => {
+                    let diagnostic = diagnostic
+                        .at(span, format!("imported by {module}"))
+                        .in_file(file);
+                    diagnostics.entry(module).or_default().push(diagnostic);
+                }
                 None => general.push(diagnostic),
             }
         }
@@ -216,7 +213,7 @@ impl Loader {
                 .unknown
                 .iter()
                 .filter_map(|symbol| {
-                    embedded::defining(symbol).find(|m| !session.parsed.contains_key(*m))
+                    builtin::defining(symbol).find(|m| !session.parsed.contains_key(*m))
                 })
                 .map(str::to_string)
                 .collect();
@@ -243,7 +240,8 @@ impl Loader {
         for (module, diagnostic) in built.diagnostics {
             diagnostics.entry(module).or_default().push(diagnostic);
         }
-        for (module, cycle) in graph.cycles() {
+        for cycle in graph.cycles() {
+            let module = cycle[0].clone();
             if let Some((file, ast)) = parsed.get(&module) {
                 let diagnostic = Diagnostic::new(
                     Code::ImportCycle,
@@ -277,13 +275,20 @@ struct Session<'l> {
     parsed: HashMap<String, (FileId, Ast)>,
     diagnostics: HashMap<String, Vec<Diagnostic>>,
     /// Modules not found, and who wanted them.
-    missing: Vec<(String, Option<String>)>,
+    missing: Vec<(String, Option<Importer>)>,
+}
+
+/// Who imports a module, and where.
+struct Importer {
+    module: String,
+    file: FileId,
+    span: crate::diagnostic::Span,
 }
 
 impl Session<'_> {
     /// Parses `names` and everything they import, a wave at a time, each wave in parallel.
     fn load_closure(&mut self, names: &[String]) {
-        let mut wave: Vec<(String, Option<String>)> =
+        let mut wave: Vec<(String, Option<Importer>)> =
             names.iter().map(|n| (n.clone(), None)).collect();
         wave.extend(BASE_MODULES.iter().map(|b| (b.to_string(), None)));
         let mut requested: HashSet<String> = HashSet::new();
@@ -330,7 +335,12 @@ impl Session<'_> {
                             .push(diagnostic);
                         continue;
                     }
-                    wave.push((import.from.name.clone(), Some(name.clone())));
+                    let importer = Importer {
+                        module: name.clone(),
+                        file: location.file,
+                        span: import.from.span,
+                    };
+                    wave.push((import.from.name.clone(), Some(importer)));
                 }
                 self.parsed.insert(name, (location.file, ast));
             }
@@ -349,7 +359,7 @@ impl Session<'_> {
         if !self.loader.builtin {
             return self.loader.sources.module(name).cloned();
         }
-        let (module, file, text) = embedded::EMBEDDED
+        let (module, file, text) = builtin::EMBEDDED
             .iter()
             .find(|(module, _, _)| *module == name)?;
         if let Some(user) = self.loader.sources.module(name).cloned() {

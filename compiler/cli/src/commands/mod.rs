@@ -1,4 +1,9 @@
 //! One module per subcommand.
 
 pub(crate) mod check;
+pub(crate) mod compile;
+pub(crate) mod deps;
 pub(crate) mod dump;
+pub(crate) mod index;
+pub(crate) mod translate;
+pub(crate) mod tree;
