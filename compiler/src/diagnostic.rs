@@ -137,6 +137,26 @@ codes! {
     SelfImport = "smic::resolve::self-import", Warning, false;
     /// A copy of a base module on the search path was ignored for the built-in one.
     PinnedBaseModule = "smic::resolve::pinned-base-module", Warning, false;
+        /// A table whose name does not end in `Table`, or a row not in `Entry`.
+    LintTableNaming = "smic::lint::table-naming", Advice, false;
+    /// A row's SEQUENCE type is not named after the row (`ifEntry` → `IfEntry`).
+    LintEntryTypeName = "smic::lint::entry-type-name", Advice, false;
+    /// A descriptor longer than the 64 characters RFC 2578 §3.1 allows.
+    LintLongDescriptor = "smic::lint::long-descriptor", Advice, false;
+    /// An SMIv2 index column that is accessible (RFC 2578 §7.7 wants not-accessible).
+    LintAccessibleIndex = "smic::lint::accessible-index", Advice, false;
+    /// A counter that can be written.
+    LintWritableCounter = "smic::lint::writable-counter", Advice, false;
+    /// An enumeration that uses 0 (RFC 2578 §7.1.1 advises against it).
+    LintEnumZero = "smic::lint::enum-zero", Advice, false;
+    /// A table with read-create columns but no RowStatus column.
+    LintCreateWithoutRowStatus = "smic::lint::create-without-rowstatus", Advice, false;
+    /// A current definition that uses a deprecated or obsolete one.
+    LintUsesDeprecated = "smic::lint::uses-deprecated", Advice, false;
+    /// An SMIv2 object or notification that no group lists.
+    LintNotInGroup = "smic::lint::not-in-group", Advice, false;
+    /// A DISPLAY-HINT that does not fit its base type.
+    LintDisplayHint = "smic::lint::display-hint", Advice, false;
     /// The parser met a token it did not expect.
     UnexpectedToken = "smic::syntax::unexpected-token", Error, false;
     /// A string literal has no closing quote.
@@ -195,6 +215,20 @@ codes! {
     DottedOid = "smic::quirk::dotted-oid-value", Warning, true;
     /// Clauses of a macro appear out of the SMI's order.
     ClauseOrder = "smic::quirk::clause-order", Warning, true;
+}
+
+impl Code {
+    /// For `smic::lint::*` codes, the level at which the check runs (smilint's scale:
+    /// 3 = change recommended, 4 = warning, 5 = information, 6 = style).
+    pub fn lint_level(self) -> Option<u8> {
+        Some(match self {
+            Code::LintLongDescriptor | Code::LintWritableCounter | Code::LintDisplayHint => 3,
+            Code::LintCreateWithoutRowStatus | Code::LintUsesDeprecated => 4,
+            Code::LintNotInGroup | Code::LintAccessibleIndex => 5,
+            Code::LintTableNaming | Code::LintEntryTypeName | Code::LintEnumZero => 6,
+            _ => return None,
+        })
+    }
 }
 
 impl fmt::Display for Code {

@@ -8,6 +8,7 @@
 pub mod check;
 pub mod diagnostic;
 pub mod emit;
+pub mod lint;
 pub mod model;
 pub mod render;
 pub mod resolve;

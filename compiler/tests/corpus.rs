@@ -60,3 +60,36 @@ fn vendor_corpus_parses_at_least_99_percent_of_files() {
         "{ok}/{files} files parse cleanly; failing: {failed:#?}"
     );
 }
+
+#[test]
+fn vendor_corpus_loads_at_least_98_percent_of_modules() {
+    let corpus = root().join("../shared/corpus/vendor");
+    if !corpus.is_dir() {
+        eprintln!(
+            "{} not present; the corpus test needs the shared material",
+            corpus.display()
+        );
+        return;
+    }
+    let mut loader = smic::resolve::Loader::new();
+    loader.target_path(&corpus).search_path(root().join("mibs"));
+    let loaded = loader.load(&Policy::default());
+    let modules = loaded.targets.len();
+    let failed: Vec<&String> = loaded
+        .targets
+        .iter()
+        .filter(|t| {
+            loaded
+                .diagnostics
+                .get(*t)
+                .is_some_and(|d| d.iter().any(|d| d.is_error()))
+        })
+        .collect();
+    assert!(modules > 2000, "only {modules} corpus modules found");
+    let rate = (modules - failed.len()) as f64 / modules as f64;
+    assert!(
+        rate >= 0.98,
+        "{}/{modules} modules load cleanly; failing: {failed:#?}",
+        modules - failed.len()
+    );
+}

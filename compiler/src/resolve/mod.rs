@@ -48,6 +48,7 @@ pub struct Loader {
     target_files: Vec<FileId>,
     search: Vec<PathBuf>,
     builtin: bool,
+    lint: u8,
 }
 
 impl Default for Loader {
@@ -102,6 +103,7 @@ impl Loader {
             target_files: Vec::new(),
             search: Vec::new(),
             builtin: true,
+            lint: 0,
         }
     }
 
@@ -109,6 +111,12 @@ impl Loader {
     /// the built-in modules).
     pub fn search_path(&mut self, path: impl Into<PathBuf>) -> &mut Self {
         self.search.push(path.into());
+        self
+    }
+
+    /// Runs the lint checks up to `level` (smilint's scale, 0 = none) on the targets.
+    pub fn lint(&mut self, level: u8) -> &mut Self {
+        self.lint = level;
         self
     }
 
@@ -237,6 +245,13 @@ impl Loader {
             .into_iter()
             .filter(|t| parsed.contains_key(t))
             .collect();
+        let target_ids: Vec<_> = targets.iter().filter_map(|t| model.module_id(t)).collect();
+        for (module, diagnostic) in crate::lint::lint(&model, &target_ids, self.lint) {
+            diagnostics
+                .entry(model.module(module).name.clone())
+                .or_default()
+                .push(diagnostic);
+        }
         for (module, diagnostic) in built.diagnostics {
             diagnostics.entry(module).or_default().push(diagnostic);
         }

@@ -24,6 +24,9 @@ pub(crate) struct CheckArgs {
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Run the lint checks up to LEVEL (3 = changes recommended … 6 = style; 0 = none).
+    #[arg(short = 'l', long = "lint", value_name = "LEVEL", default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=6))]
+    lint: u8,
     /// Print errors only (warnings still count in the summary).
     #[arg(short, long)]
     quiet: bool,
@@ -60,7 +63,9 @@ pub(crate) fn run(args: CheckArgs, load: &LoadArgs) -> ExitCode {
         Ok(policy) => policy,
         Err(code) => return code,
     };
-    let loaded = load.load(&args.inputs, &policy);
+    let mut loader = load.loader(&args.inputs);
+    loader.lint(args.lint);
+    let loaded = loader.load(&policy);
     let diagnostics = loaded.target_diagnostics();
     let errors_in = |module: &str| {
         loaded
