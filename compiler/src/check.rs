@@ -142,6 +142,15 @@ fn parse_all(sources: &Sources) -> Vec<syntax::Parsed> {
 /// Parses the modules at `locations`, spreading the work over the machine's cores;
 /// results come back in the order of `locations`.
 pub fn parse_locations(sources: &Sources, locations: &[ModuleLocation]) -> Vec<syntax::Parsed> {
+    parse_with_progress(sources, locations, &|| {})
+}
+
+/// [`parse_locations`], calling `progress` once per module parsed (from any thread).
+pub fn parse_with_progress(
+    sources: &Sources,
+    locations: &[ModuleLocation],
+    progress: &(dyn Fn() + Sync),
+) -> Vec<syntax::Parsed> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(locations.len().max(1));
@@ -159,6 +168,7 @@ pub fn parse_locations(sources: &Sources, locations: &[ModuleLocation]) -> Vec<s
                         };
                         let text = sources.file(location.file).map_or("", |f| f.text.as_str());
                         done.push((i, syntax::parse_module(text, &location.chunk)));
+                        progress();
                     }
                     done
                 })

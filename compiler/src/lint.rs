@@ -218,7 +218,6 @@ impl Lints<'_> {
                 let column = model.node(object);
                 if columns.contains(&object)
                     && !matches!(column.access, Some(Access::NotAccessible) | None)
-                    && node.index.len() > 0
                 {
                     // An index column that is the only column may be read-only (RFC 2578 §7.7 note).
                     if columns.len() > 1 {

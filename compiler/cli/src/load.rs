@@ -2,7 +2,10 @@
 
 use std::path::PathBuf;
 
+use std::io::IsTerminal;
+
 use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use smic::Policy;
 use smic::resolve::{Loaded, Loader};
 
@@ -20,9 +23,29 @@ impl LoadArgs {
         self.loader(inputs).load(policy)
     }
 
-    /// The loader for `inputs`, with the search path set.
+    /// The loader for `inputs`, with the search path set, and a progress bar on a
+    /// terminal once a load is large enough to be worth watching.
     pub(crate) fn loader(&self, inputs: &[String]) -> Loader {
         let mut loader = Loader::new();
+        if std::io::stderr().is_terminal() {
+            let bar = ProgressBar::hidden();
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} parsing {pos}/{len} modules {wide_bar} {elapsed}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            loader.progress(Box::new(move |done, total| {
+                if total >= PROGRESS_THRESHOLD && bar.is_hidden() {
+                    bar.set_draw_target(ProgressDrawTarget::stderr());
+                }
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+                if done == total {
+                    bar.finish_and_clear();
+                }
+            }));
+        }
         for input in inputs {
             let path = PathBuf::from(input);
             // A bare word that is not a file is a module name; anything path-like is a path.
@@ -38,6 +61,9 @@ impl LoadArgs {
         loader
     }
 }
+
+/// Loads of fewer modules finish before a bar would be worth drawing.
+const PROGRESS_THRESHOLD: usize = 200;
 
 fn smic_path() -> Vec<PathBuf> {
     std::env::var_os("SMIC_PATH")

@@ -92,6 +92,9 @@ fn node(model: &Model, node: &Node) -> Value {
         },
     );
     out.insert("kind".into(), json!(node.kind.as_str()));
+    if node.implicit {
+        out.insert("implicit".into(), json!(true));
+    }
     if let Some(s) = &node.syntax {
         out.insert("syntax".into(), syntax(model, s));
     }
@@ -137,16 +140,8 @@ fn syntax(model: &Model, syntax: &Syntax) -> Value {
         insert_opt(&mut out, "display_hint", ty.display_hint.as_ref());
     }
     let bounds = |b: &[crate::model::Bounds]| -> Vec<Value> {
-        // Numbers beyond 2^53 lose precision in some JSON readers: write them as strings.
-        let n = |v: i128| {
-            if v.unsigned_abs() < (1 << 53) {
-                json!(v as i64)
-            } else {
-                json!(v.to_string())
-            }
-        };
         b.iter()
-            .map(|b| json!({ "min": n(b.min), "max": n(b.max) }))
+            .map(|b| json!({ "min": number(b.min), "max": number(b.max) }))
             .collect()
     };
     if !syntax.ranges.is_empty() {
@@ -186,7 +181,7 @@ fn index(model: &Model, component: &IndexComponent) -> Value {
 
 fn defval(defval: &DefVal) -> Value {
     match defval {
-        DefVal::Integer(n) => json!({ "kind": "integer", "value": n.to_string() }),
+        DefVal::Integer(n) => json!({ "kind": "integer", "value": number(*n) }),
         DefVal::Label(l) => json!({ "kind": "label", "value": l }),
         DefVal::Bits(bits) => json!({ "kind": "bits", "value": bits }),
         DefVal::Text(t) => json!({ "kind": "text", "value": t }),
@@ -195,6 +190,16 @@ fn defval(defval: &DefVal) -> Value {
             json!({ "kind": "bytes", "value": hex })
         }
         DefVal::Oid(oid) => json!({ "kind": "oid", "value": oid.to_string() }),
+    }
+}
+
+/// An integer as JSON: a number below 2^53 in magnitude, a decimal string beyond
+/// (such numbers lose precision in many JSON readers).
+fn number(v: i128) -> Value {
+    if v.unsigned_abs() < (1 << 53) {
+        json!(v as i64)
+    } else {
+        json!(v.to_string())
     }
 }
 

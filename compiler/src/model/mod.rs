@@ -451,7 +451,8 @@ pub struct Node {
     /// `DEFVAL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub defval: Option<DefVal>,
-    /// Notification objects, group members, or a compliance's mandatory groups.
+    /// Notification objects, group members, or the groups a compliance names for its own
+    /// module (MANDATORY-GROUPS and conditional GROUP clauses alike).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<NodeId>,
     /// Where it is defined.

@@ -41,7 +41,6 @@ pub const BASE_MODULES: [&str; 7] = [
 /// let descr = model.lookup("IF-MIB", "ifDescr").unwrap();
 /// assert_eq!(model.node(descr).oid.to_string(), "1.3.6.1.2.1.2.2.1.2");
 /// ```
-#[derive(Debug)]
 pub struct Loader {
     sources: Sources,
     targets: Vec<String>,
@@ -49,6 +48,22 @@ pub struct Loader {
     search: Vec<PathBuf>,
     builtin: bool,
     lint: u8,
+    progress: Option<Progress>,
+}
+
+/// Called as modules are parsed: `(parsed so far, known so far)`. The total grows as
+/// imports are discovered.
+pub type Progress = Box<dyn Fn(usize, usize) + Send + Sync>;
+
+impl std::fmt::Debug for Loader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Loader")
+            .field("targets", &self.targets)
+            .field("search", &self.search)
+            .field("builtin", &self.builtin)
+            .field("lint", &self.lint)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for Loader {
@@ -104,6 +119,7 @@ impl Loader {
             search: Vec::new(),
             builtin: true,
             lint: 0,
+            progress: None,
         }
     }
 
@@ -111,6 +127,12 @@ impl Loader {
     /// the built-in modules).
     pub fn search_path(&mut self, path: impl Into<PathBuf>) -> &mut Self {
         self.search.push(path.into());
+        self
+    }
+
+    /// Reports parsing progress (for a progress bar on large trees).
+    pub fn progress(&mut self, report: Progress) -> &mut Self {
+        self.progress = Some(report);
         self
     }
 
@@ -174,6 +196,8 @@ impl Loader {
             parsed: HashMap::new(),
             diagnostics: HashMap::new(),
             missing: Vec::new(),
+            done: Default::default(),
+            total: 0,
         };
         session.load_closure(&targets);
         let Session {
@@ -213,6 +237,8 @@ impl Loader {
             parsed,
             diagnostics,
             missing: Vec::new(),
+            done: Default::default(),
+            total: 0,
         };
         let (graph, built) = loop {
             let graph = ImportGraph::new(session.parsed.values().map(|(_, ast)| ast));
@@ -291,6 +317,9 @@ struct Session<'l> {
     diagnostics: HashMap<String, Vec<Diagnostic>>,
     /// Modules not found, and who wanted them.
     missing: Vec<(String, Option<Importer>)>,
+    /// Modules parsed and to parse, for progress reports.
+    done: std::sync::atomic::AtomicUsize,
+    total: usize,
 }
 
 /// Who imports a module, and where.
@@ -323,7 +352,17 @@ impl Session<'_> {
                     }
                 }
             }
-            let parsed = crate::check::parse_locations(&self.loader.sources, &locations);
+            self.total += locations.len();
+            let done = &self.done;
+            let total = self.total;
+            let report = self.loader.progress.as_ref();
+            let tick = || {
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                if let Some(report) = report {
+                    report(n, total);
+                }
+            };
+            let parsed = crate::check::parse_with_progress(&self.loader.sources, &locations, &tick);
             for (location, result) in locations.iter().zip(parsed) {
                 let name = location.chunk.name.clone();
                 let diagnostics = result

@@ -110,7 +110,8 @@ pub fn decode(bytes: Vec<u8>) -> (String, Vec<Diagnostic>) {
 /// spaces as they have bytes, so the grammar sees plain blanks and offsets stay put.
 fn blank_exotic_whitespace(text: &mut String) {
     const EXOTIC: [char; 3] = ['\u{A0}', '\u{FEFF}', '\u{1A}'];
-    if !text.contains(EXOTIC) {
+    // Their UTF-8 forms start with 0xC2, 0xEF or are 0x1A: a byte scan rules most files out.
+    if !text.bytes().any(|b| matches!(b, 0xC2 | 0xEF | 0x1A)) || !text.contains(EXOTIC) {
         return;
     }
     let mut out = String::with_capacity(text.len());
@@ -181,6 +182,42 @@ pub fn walk(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     files.sort();
     files.dedup();
     Ok(files)
+}
+
+/// Reads and decodes `files` on all cores, results in the order of `files`.
+fn read_all(files: &[PathBuf]) -> Vec<Result<(String, Vec<Diagnostic>), Diagnostic>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len().max(1));
+    let chunk = files.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                (
+                    part,
+                    scope.spawn(move || part.iter().map(|f| read_file(f)).collect::<Vec<_>>()),
+                )
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|(part, worker)| {
+                // A worker cannot panic (reading reports errors), but if one did, each of
+                // its files still gets its own result, so results stay aligned with files.
+                worker.join().unwrap_or_else(|_| {
+                    part.iter()
+                        .map(|f| {
+                            Err(Diagnostic::new(
+                                Code::Io,
+                                format!("internal error reading {}", f.display()),
+                            ))
+                        })
+                        .collect()
+                })
+            })
+            .collect()
+    })
 }
 
 /// Where a module's text lives.
@@ -304,13 +341,13 @@ impl Sources {
             Err(err) => return self.diagnostics.push(err),
         };
         let walked = files.len() > 1 || files.first().is_some_and(|f| f != path);
-        for file in files {
-            match read_file(&file) {
+        for (file, read) in files.iter().zip(read_all(&files)) {
+            match read {
                 // In a directory, files with no trace of ASN.1 (READMEs, indexes, scripts)
                 // are not MIBs and are passed over; a file named directly is always checked.
                 Ok((text, _)) if walked && !text.contains("::=") => {}
                 Ok((text, diagnostics)) => {
-                    self.add_text(file, text, diagnostics);
+                    self.add_text(file.clone(), text, diagnostics);
                 }
                 Err(err) => self.diagnostics.push(err),
             }
