@@ -1,4 +1,4 @@
-//! Parse throughput over the shipped `mibs/`.
+//! Parse and resolve throughput over the shipped `mibs/`.
 #![allow(missing_docs)]
 
 use std::path::Path;
@@ -40,5 +40,19 @@ fn parse_shipped_mibs(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, parse_shipped_mibs);
+fn resolve_shipped_mibs(c: &mut Criterion) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../mibs");
+    let mut group = c.benchmark_group("resolve");
+    group.sample_size(10);
+    group.bench_function("load, parse and resolve every module of mibs/", |b| {
+        b.iter(|| {
+            let mut loader = smic::resolve::Loader::new();
+            loader.target_path(&dir);
+            loader.load(&smic::Policy::default()).model.nodes.len()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, parse_shipped_mibs, resolve_shipped_mibs);
 criterion_main!(benches);

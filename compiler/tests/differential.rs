@@ -156,3 +156,17 @@ fn libsmi_kinds_and_oids_agree() {
     assert_eq!(implicit_arcs, 89);
     assert_eq!(rfc1158_columns, 67);
 }
+
+/// `compiler/data/builtin-roots.tsv` is what `smic index` derives from `mibs/` today.
+#[test]
+fn builtin_oid_index_is_fresh() {
+    let mut loader = Loader::new();
+    loader.target_path(&root().join("mibs"));
+    let loaded = loader.load(&Policy::default());
+    let index = smic::emit::index::build(&loaded.model, &loaded.targets);
+    let fresh = smic::emit::index::to_text(&index);
+    assert!(
+        fresh == smic::resolve::builtin::ROOTS,
+        "stale: run `cargo run --release -p smic-cli -- index -o compiler/data/builtin-roots.tsv mibs/`"
+    );
+}
