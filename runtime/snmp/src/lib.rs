@@ -1,0 +1,11 @@
+//! smic-snmp: the SNMP engine.
+//!
+//! Wire before policy: [`ber`] reads and writes the Basic Encoding Rules subset SNMP
+//! uses, never panicking, never trusting a length for allocation, rejecting trailing
+//! bytes and bounding nesting; [`message`] builds SNMPv1 and SNMPv2c messages and every
+//! PDU on top of it. Security, access control and dispatch live outside the codec.
+
+pub mod ber;
+pub mod message;
+
+pub use message::{AnyPdu, Message, Pdu, PduType, TrapV1, VarBind, Version};
