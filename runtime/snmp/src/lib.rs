@@ -6,6 +6,7 @@
 //! PDU on top of it. Security, access control and dispatch live outside the codec.
 
 pub mod ber;
+pub mod client;
 pub mod message;
 
 pub use message::{AnyPdu, Message, Pdu, PduType, TrapV1, VarBind, Version};

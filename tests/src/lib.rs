@@ -1,0 +1,82 @@
+//! End-to-end tests of smic against real peers: see `tests/`. The helpers here start
+//! net-snmp's daemons on 127.0.0.1 with a configuration the test writes, and stop them.
+
+use std::net::{SocketAddr, UdpSocket};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+/// An `snmpd` started for one test, on a free port, killed when dropped.
+pub struct Snmpd {
+    child: Child,
+    dir: PathBuf,
+    /// Where it listens.
+    pub addr: SocketAddr,
+}
+
+impl Snmpd {
+    /// Starts `snmpd` with `config` (community and view lines) on a free loopback port.
+    ///
+    /// # Panics
+    /// When `snmpd` cannot be started: CI installs Debian's `snmpd`.
+    pub fn start(config: &str) -> Snmpd {
+        let port = UdpSocket::bind("127.0.0.1:0")
+            .and_then(|s| s.local_addr())
+            .map(|a| a.port())
+            .unwrap_or(0);
+        let addr: SocketAddr = SocketAddr::from(([127, 0, 0, 1], port));
+        let dir = std::env::temp_dir().join(format!("smic-snmpd-{}-{port}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let conf = dir.join("snmpd.conf");
+        if let Err(err) = std::fs::write(&conf, config) {
+            panic!("cannot write {}: {err}", conf.display());
+        }
+        let mibs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../mibs");
+        let child = Command::new(snmpd_binary())
+            .args(["-f", "-C", "-Lf"])
+            .arg(dir.join("snmpd.log"))
+            .arg("-c")
+            .arg(&conf)
+            .arg("-M")
+            .arg(&mibs)
+            .arg(format!("udp:{addr}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|err| panic!("cannot start snmpd ({err}); install Debian's `snmpd`"));
+        Snmpd { child, dir, addr }
+    }
+
+    /// The daemon's log so far (for failure messages).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("snmpd.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Snmpd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn snmpd_binary() -> PathBuf {
+    ["/usr/sbin/snmpd", "/usr/local/sbin/snmpd"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .unwrap_or_else(|| PathBuf::from("snmpd"))
+}
+
+/// Runs a net-snmp command-line tool and returns its standard output.
+///
+/// # Panics
+/// When the tool cannot be run: CI installs Debian's `snmp`.
+pub fn net_snmp(tool: &str, args: &[&str]) -> String {
+    let output = Command::new(tool)
+        .args(args)
+        .output()
+        .unwrap_or_else(|err| panic!("cannot run {tool} ({err}); install Debian's `snmp`"));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
