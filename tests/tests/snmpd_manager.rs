@@ -45,7 +45,7 @@ async fn ready(snmpd: &Snmpd) -> Client {
         .unwrap_or_else(|e| panic!("{e}"));
     for _ in 0..40 {
         if client
-            .get(&[oid!(1, 3, 6, 1, 2, 1, 1, 1, 0).clone()])
+            .get(std::slice::from_ref(oid!(1, 3, 6, 1, 2, 1, 1, 1, 0)))
             .await
             .is_ok()
         {
@@ -267,7 +267,7 @@ async fn set_and_errors() {
     }
     // An instance that does not exist reads as an exception, not an error, in SNMPv2c.
     let missing = writer
-        .get(&[oid!(1, 3, 6, 1, 2, 1, 1, 99, 0).clone()])
+        .get(std::slice::from_ref(oid!(1, 3, 6, 1, 2, 1, 1, 99, 0)))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(missing[0].value.is_exception());
