@@ -127,6 +127,8 @@ codes! {
     InvalidOid = "smic::resolve::invalid-oid", Error, false;
     /// Type definitions refer to each other in a loop.
     TypeCycle = "smic::resolve::type-cycle", Error, false;
+        /// A type derived through more named types than any MIB needs.
+    TypeTooDeep = "smic::resolve::type-too-deep", Error, false;
     /// An INDEX or AUGMENTS that does not name a column or row.
     InvalidIndex = "smic::resolve::invalid-index", Error, false;
     /// A name that must be a type is not one (or the reverse).

@@ -208,8 +208,13 @@ impl Lints<'_> {
                 );
             }
         }
+        if node.oid.is_empty() {
+            return; // unresolved: its OID error says enough
+        }
+        // The row's own columns: its direct children in this module.
         let columns: Vec<NodeId> = model
             .subtree(&node.oid)
+            .filter(|(oid, _)| oid.len() == node.oid.len() + 1)
             .flat_map(|(_, ids)| ids.iter().copied())
             .filter(|&c| model.node(c).kind == NodeKind::Column && model.node(c).module == module)
             .collect();

@@ -144,6 +144,7 @@ const COVERED_ELSEWHERE: &[Code] = &[
     Code::OidCycle,
     Code::InvalidOid,
     Code::TypeCycle,
+    Code::TypeTooDeep,
     Code::InvalidIndex,
     Code::WrongKind,
     Code::ImportCycle,

@@ -139,6 +139,7 @@ const COVERED: &[Code] = &[
     Code::OidCycle,
     Code::InvalidOid,
     Code::TypeCycle,
+    Code::TypeTooDeep,
     Code::InvalidIndex,
     Code::WrongKind,
     Code::ImportCycle,
@@ -688,7 +689,8 @@ fn historic_type() {
 
 // ---------------------------------------------------------------- depth and policy
 
-/// A 200-deep chain of OID assignments resolves without recursion trouble.
+/// A 200-deep chain of OID assignments: no recursion trouble; everything within RFC
+/// 2578's 128 sub-identifiers resolves, and the first node beyond is one diagnostic.
 #[test]
 fn deep_oid_chain() {
     const DEPTH: usize = 200;
@@ -697,17 +699,25 @@ fn deep_oid_chain() {
         body.push_str(&format!("a{i} OBJECT IDENTIFIER ::= {{ a{} 1 }}\n", i - 1));
     }
     let loaded = load(&smiv2("CASE-MIB", &body));
-    assert!(
-        loaded.target_diagnostics().is_empty(),
+    // caseMIB is 1.3.6.1.4.1.99999 (7 arcs), a0 has 8: a120 is the deepest within 128.
+    assert_eq!(
+        codes(&loaded),
+        [Code::InvalidOid.as_str()],
         "got {:?}",
         codes(&loaded)
     );
-    let id = loaded
-        .model
-        .lookup("CASE-MIB", &format!("a{DEPTH}"))
-        .unwrap();
-    let expected = format!("1.3.6.1.4.1.99999.1{}", ".1".repeat(DEPTH));
-    assert_eq!(loaded.model.node(id).oid.to_string(), expected);
+    let oid = |name: &str| {
+        loaded
+            .model
+            .lookup("CASE-MIB", name)
+            .map(|id| loaded.model.node(id).oid.to_string())
+    };
+    assert_eq!(
+        oid("a120"),
+        Some(format!("1.3.6.1.4.1.99999.1{}", ".1".repeat(120)))
+    );
+    assert_eq!(oid("a121"), Some(String::new()));
+    assert_eq!(oid("a200"), Some(String::new()));
 }
 
 /// `--strict` turns the unimported-symbol quirk into an error.
@@ -736,4 +746,63 @@ fn strict_turns_unimported_symbol_into_error() {
     assert_eq!(quirk.severity, Severity::Error);
     assert_eq!(loaded.error_count(), 1, "got {:?}", codes(&loaded));
     insta::assert_snapshot!(render_all(&loaded));
+}
+
+/// An OID longer than RFC 2578's 128 sub-identifiers is an error, found without
+/// quadratic work: 8,000 named arcs in one value, and a 300-deep chain.
+#[test]
+fn overlong_oids_are_refused_cheaply() {
+    let arcs: String = (0..8_000).map(|i| format!(" a{i}({i})")).collect();
+    let text = module(
+        "LONG-MIB",
+        "",
+        &format!("long OBJECT IDENTIFIER ::= {{ iso{arcs} }}\n"),
+    );
+    let loaded = load(&text);
+    assert!(
+        loaded
+            .target_diagnostics()
+            .iter()
+            .any(|d| d.code == Code::InvalidOid)
+    );
+
+    let mut chain = String::from("c0 OBJECT IDENTIFIER ::= { iso 3 }\n");
+    for i in 1..300 {
+        chain.push_str(&format!("c{i} OBJECT IDENTIFIER ::= {{ c{} 1 }}\n", i - 1));
+    }
+    let loaded = load(&module("CHAIN-MIB", "", &chain));
+    let too_long: Vec<_> = loaded
+        .target_diagnostics()
+        .into_iter()
+        .filter(|d| d.code == Code::InvalidOid)
+        .collect();
+    assert_eq!(
+        too_long.len(),
+        1,
+        "reported once, where the chain first exceeds 128 arcs"
+    );
+    assert_eq!(
+        loaded
+            .model
+            .lookup("CHAIN-MIB", "c126")
+            .map(|n| loaded.model.node(n).oid.len()),
+        Some(128)
+    );
+}
+
+/// A chain of type assignments deeper than any MIB needs is an error, whatever the order.
+#[test]
+fn type_chains_too_deep_are_reported() {
+    let mut types = String::new();
+    for i in 0..70 {
+        types.push_str(&format!("T{i} ::= T{}\n", i + 1));
+    }
+    types.push_str("T70 ::= INTEGER\n");
+    let loaded = load(&module("DEEP-MIB", "", &types));
+    assert!(
+        loaded
+            .target_diagnostics()
+            .iter()
+            .any(|d| d.code == Code::TypeTooDeep)
+    );
 }

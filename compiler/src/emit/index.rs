@@ -1,8 +1,9 @@
 //! The OID → module index: which modules to load to name an unknown OID.
 //!
 //! A text file, one line per subtree root: `OID<TAB>MODULE[,MODULE...]`, sorted by OID.
-//! A root is an OID a module registers whose parent that module does not register, so
-//! every node of a module lies under one of its roots. To name an OID, load the modules
+//! A root is an OID a module registers whose parent that module does not register (named
+//! arcs such as `iso(1)` aside), so every node a module defines lies under one of its
+//! roots. To name an OID, load the modules
 //! of every root that is a prefix of it.
 
 use std::collections::{BTreeMap, HashSet};
@@ -16,7 +17,15 @@ pub fn build(model: &Model, modules: &[String]) -> BTreeMap<Oid, Vec<String>> {
         if !modules.is_empty() && !modules.contains(&module.name) {
             continue;
         }
-        let own: HashSet<&Oid> = module.nodes.iter().map(|&id| &model.node(id).oid).collect();
+        // Named arcs (`iso(1)`) are landmarks, not what the module defines: a parent that
+        // is only a named arc does not make its child part of the module's own subtree.
+        let own: HashSet<&Oid> = module
+            .nodes
+            .iter()
+            .map(|&id| model.node(id))
+            .filter(|n| !n.implicit)
+            .map(|n| &n.oid)
+            .collect();
         for &id in &module.nodes {
             let node = model.node(id);
             // Named arcs (`iso(1)`) are landmarks, not what the module defines.

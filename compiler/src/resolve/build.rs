@@ -1,10 +1,11 @@
 //! Building the model from parsed modules, in dependency order: symbols, types, OIDs,
 //! then what objects are (scalar, table, row, column), their indexes and defaults.
 //!
-//! Every lookup goes through the module's own definitions and IMPORTS. Two reported
-//! fallbacks reach further: a symbol a base module defines (used without import, or
-//! imported from the wrong module), and the ASN.1 roots `iso`, `ccitt` and
-//! `joint-iso-ccitt`.
+//! Every lookup goes through the module's own definitions and IMPORTS. Reported
+//! fallbacks reach further, in this order: a base module that defines the symbol, then
+//! any other loaded module (the most imported one); the loader may then load a built-in
+//! module that defines a symbol still unknown and build again. The ASN.1 roots `iso`,
+//! `ccitt` and `joint-iso-ccitt` are known everywhere without a word, as the SMI says.
 
 use std::collections::{HashMap, HashSet};
 
@@ -153,6 +154,9 @@ impl<'a> Builder<'a> {
             let Some((components, _, span)) = self.sources[owner.0 as usize].oid.clone() else {
                 continue;
             };
+            if components.len() > MAX_OID_ARCS {
+                continue; // the owner fails with a length error; naming its arcs would cost quadratic memory
+            }
             for (i, component) in components.iter().enumerate() {
                 let OidComponent::NamedNumber(name, _) = component else {
                     continue;
@@ -472,8 +476,8 @@ impl<'a> Builder<'a> {
         self.exported(source, name, depth + 1)
     }
 
-    /// The last resort, as net-snmp's global namespace would have it: any other loaded
-    /// module that defines `name`, first in dependency order.
+    /// The last resort, as net-snmp's global namespace would have it: another loaded
+    /// module that defines `name`.
     fn in_any_module(&self, module: ModuleId, name: &str) -> Option<(String, Symbol)> {
         // Among several, the module most imported by the IETF set is the likeliest meant
         // (IF-MIB's InterfaceIndex, not DECNET-PHIV-MIB's).
@@ -616,7 +620,16 @@ impl<'a> Builder<'a> {
             }
             State::Todo => {}
         }
-        if depth > 64 {
+        if depth > MAX_TYPE_DEPTH {
+            let ty = self.model.ty(id);
+            let (module, span, name) = (ty.module, ty.span, ty.name.clone());
+            let diagnostic = Diagnostic::new(
+                Code::TypeTooDeep,
+                format!("type `{name}` is derived through more than {MAX_TYPE_DEPTH} types"),
+            )
+            .at(span, "too deep")
+            .help("textual conventions refine a base type in a step or two");
+            self.report(module, diagnostic);
             self.type_state[i] = State::Failed;
             return false;
         }
@@ -791,6 +804,10 @@ impl<'a> Builder<'a> {
                     }
                 };
                 state[n] = match oid {
+                    Some(oid) if oid.len() > MAX_OID_ARCS => {
+                        self.report_too_long(n, oid.len());
+                        State::Failed
+                    }
                     Some(oid) => {
                         self.model.nodes[n].oid = oid;
                         State::Done
@@ -800,6 +817,18 @@ impl<'a> Builder<'a> {
                 stack.pop();
             }
         }
+    }
+
+    fn report_too_long(&mut self, n: usize, len: usize) {
+        let node = &self.model.nodes[n];
+        let (module, span, name) = (node.module, node.span, node.name.clone());
+        let diagnostic = Diagnostic::new(
+            Code::InvalidOid,
+            format!("the OID of `{name}` has {len} arcs; at most {MAX_OID_ARCS} are allowed"),
+        )
+        .at(span, "registered too deep")
+        .help("RFC 2578 §3.5 limits OIDs to 128 sub-identifiers; register it closer to the root");
+        self.report(module, diagnostic);
     }
 
     fn report_cycle(&mut self, stack: &[usize], back_to: usize) {
@@ -1014,10 +1043,19 @@ impl<'a> Builder<'a> {
             let Some(row) = self.node_symbol(module, target, "row") else {
                 continue;
             };
+            // The row may itself augment another, declared before or after: follow the
+            // AUGMENTS clauses (not the model, which may not be filled in yet) to a row
+            // with its own INDEX.
             let mut base = row;
             for _ in 0..8 {
-                match self.model.node(base).augments {
-                    Some(next) if next != base => base = next,
+                let next = match self.sources[base.0 as usize].definition {
+                    Some(Definition::ObjectType(t)) => t.augments.as_ref(),
+                    _ => None,
+                };
+                let base_module = self.model.node(base).module;
+                match next.and_then(|n| self.symbols[base_module.0 as usize].get(&n.name).copied())
+                {
+                    Some(Symbol::Node(next)) if next != base => base = next,
                     _ => break,
                 }
             }
@@ -1187,6 +1225,13 @@ impl ast::ValueAssignment {
         }
     }
 }
+
+/// RFC 2578 §3.5: at most 128 sub-identifiers. Also what keeps OID values from costing
+/// quadratic memory (each named arc and each node stores its whole OID).
+const MAX_OID_ARCS: usize = 128;
+
+/// How many named types a syntax may pass through on its way to a base type.
+const MAX_TYPE_DEPTH: usize = 64;
 
 /// "a" or "an" before `word`.
 fn article(word: &str) -> &'static str {

@@ -1,8 +1,9 @@
 //! Loading and resolution: find modules on the search path, parse them (on all cores),
 //! follow IMPORTS through a dependency graph, and build the [`Model`].
 //!
-//! Names are scoped: a name resolves through its module's IMPORTS, and only an explicit,
-//! reported fallback (a symbol that a standard base module defines) reaches further.
+//! Names are scoped: a name resolves through its module's IMPORTS, and only explicit,
+//! reported fallbacks reach further (see `build`): a base module, another loaded
+//! module, or a built-in module found through the name index.
 //! The base modules are built in and pinned: a copy on the search path never
 //! shadows them.
 
@@ -265,7 +266,13 @@ impl Loader {
             mut diagnostics,
             ..
         } = session;
-        let model = built.model;
+        let mut model = built.model;
+        for module in &mut model.modules {
+            module.path = module
+                .file
+                .and_then(|f| self.sources.file(f))
+                .map_or_else(String::new, |f| f.path.display().to_string());
+        }
 
         let targets: Vec<String> = targets
             .into_iter()

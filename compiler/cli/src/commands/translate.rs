@@ -33,8 +33,10 @@ fn parse(input: &str) -> Result<Query, String> {
     if input.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
         return input.parse().map(Query::Oid);
     }
-    let (module, rest) = match input.split_once("::") {
-        Some((module, rest)) => (Some(module.to_string()), rest),
+    // `MODULE::` can only come before the suffix (whose quoted strings may hold `::`).
+    let head_end = input.find(['.', '"']).unwrap_or(input.len());
+    let (module, rest) = match input[..head_end].find("::") {
+        Some(at) => (Some(input[..at].to_string()), &input[at + 2..]),
         None => (None, input),
     };
     let end = rest.find('.').unwrap_or(rest.len());
