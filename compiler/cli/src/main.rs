@@ -31,6 +31,9 @@ enum Command {
     Deps(commands::deps::DepsArgs),
     Index(commands::index::IndexArgs),
     Dump(commands::dump::DumpArgs),
+    Get(commands::snmp::GetArgs),
+    Walk(commands::snmp::WalkArgs),
+    Set(commands::snmp::SetArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +46,9 @@ fn main() -> ExitCode {
         Command::Deps(args) => commands::deps::run(args, &cli.load),
         Command::Index(args) => commands::index::run(args, &cli.load),
         Command::Dump(args) => commands::dump::run(args, &cli.load),
+        Command::Get(args) => commands::snmp::get(args, &cli.load),
+        Command::Walk(args) => commands::snmp::walk(args, &cli.load),
+        Command::Set(args) => commands::snmp::set(args, &cli.load),
     }
 }
 

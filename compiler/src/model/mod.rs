@@ -521,12 +521,15 @@ impl Model {
         self.by_oid.get(oid).map_or(&[], Vec::as_slice)
     }
 
-    /// The node with the longest OID that is a prefix of `oid` (for instance OIDs).
+    /// The node with the longest OID that is a prefix of `oid` (for instance OIDs). Where
+    /// several modules name that OID, an SMIv2 module's name wins over SMIv1 ones
+    /// (`SNMPv2-SMI::enterprises`, not `RFC1155-SMI::enterprises`).
     pub fn longest_prefix(&self, oid: &Oid) -> Option<NodeId> {
         (1..=oid.len()).rev().find_map(|n| {
-            self.by_oid
-                .get(&oid.prefix(n))
-                .and_then(|ids| ids.first().copied())
+            let ids = self.by_oid.get(&oid.prefix(n))?;
+            let smiv2 =
+                |id: &&NodeId| self.module(self.node(**id).module).language == Language::SMIv2;
+            ids.iter().find(smiv2).or(ids.first()).copied()
         })
     }
 

@@ -4,6 +4,7 @@
 //! SNMP application type and the SNMPv2 exceptions. Textual conventions, object traits,
 //! index codecs and the registry join them as code generation arrives.
 
+pub mod display_hint;
 mod oid;
 mod value;
 

@@ -5,5 +5,6 @@ pub(crate) mod compile;
 pub(crate) mod deps;
 pub(crate) mod dump;
 pub(crate) mod index;
+pub(crate) mod snmp;
 pub(crate) mod translate;
 pub(crate) mod tree;

@@ -58,23 +58,8 @@ pub(crate) fn run(args: TranslateArgs, load: &LoadArgs) -> ExitCode {
             }
         }
     }
-    // Load only what the queries need: named modules, the built-in modules that define
-    // bare names, and those whose subtrees hold the OIDs.
     let mut modules = args.modules.clone();
-    for (_, query) in &queries {
-        match query {
-            Query::Name {
-                module: Some(module),
-                ..
-            } => modules.push(module.clone()),
-            Query::Name {
-                module: None, name, ..
-            } => modules.extend(builtin::defining(name).map(str::to_string)),
-            Query::Oid(oid) => modules.extend(builtin::covering(oid).map(str::to_string)),
-        }
-    }
-    modules.sort();
-    modules.dedup();
+    modules.extend(modules_for(&args.inputs));
     let loaded = load.load(&modules, &Policy::default());
     let model = &loaded.model;
     let mut failed = false;
@@ -91,6 +76,50 @@ pub(crate) fn run(args: TranslateArgs, load: &LoadArgs) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The modules queries need: named modules, the built-in modules that define bare
+/// names, and those whose subtrees hold the OIDs.
+pub(crate) fn modules_for(inputs: &[String]) -> Vec<String> {
+    let mut modules = Vec::new();
+    for query in inputs.iter().filter_map(|i| parse(i).ok()) {
+        match query {
+            Query::Name {
+                module: Some(module),
+                ..
+            } => modules.push(module),
+            Query::Name {
+                module: None, name, ..
+            } => modules.extend(builtin::defining(&name).map(str::to_string)),
+            Query::Oid(oid) => modules.extend(builtin::covering(&oid).map(str::to_string)),
+        }
+    }
+    modules.sort();
+    modules.dedup();
+    modules
+}
+
+/// A name (with instance suffix) or an OID, as an OID.
+pub(crate) fn to_oid(model: &Model, input: &str) -> Result<Oid, String> {
+    match parse(input)? {
+        Query::Oid(oid) => Ok(oid),
+        Query::Name {
+            module,
+            name,
+            suffix,
+        } => {
+            let id = find(model, module.as_deref(), &name)?;
+            let mut oid = model.node(id).oid.clone();
+            if oid.is_empty() {
+                return Err(format!(
+                    "{} has no OID (see `smic check`)",
+                    model.qualified_name(id)
+                ));
+            }
+            oid.extend(&instance::encode_suffix(model, id, &suffix)?);
+            Ok(oid)
+        }
     }
 }
 

@@ -31,6 +31,8 @@ pub struct Config {
     pub retries: u32,
     /// `max-repetitions` of the GetBulk requests a walk sends.
     pub max_repetitions: u32,
+    /// Whether SNMPv2c walks use GetBulk (GetNext otherwise; SNMPv1 always does).
+    pub bulk: bool,
 }
 
 impl Default for Config {
@@ -42,6 +44,7 @@ impl Default for Config {
             timeout: Duration::from_secs(1),
             retries: 5,
             max_repetitions: 10,
+            bulk: true,
         }
     }
 }
@@ -288,7 +291,8 @@ impl Walk<'_> {
     }
 
     async fn fetch(&mut self) -> Result<(), Error> {
-        let batch = match self.client.config.version {
+        let bulk = self.client.config.version == Version::V2c && self.client.config.bulk;
+        let batch = match if bulk { Version::V2c } else { Version::V1 } {
             Version::V2c => {
                 let repetitions =
                     i32::try_from(self.client.config.max_repetitions).unwrap_or(i32::MAX);
@@ -301,7 +305,7 @@ impl Walk<'_> {
                 .get_next(std::slice::from_ref(&self.cursor))
                 .await
             {
-                // SNMPv1 ends a walk with noSuchName.
+                // SNMPv1 ends a walk with noSuchName; SNMPv2c with endOfMibView (below).
                 Err(Error::Agent { status: 2, .. }) => Vec::new(),
                 other => other?,
             },

@@ -1,0 +1,398 @@
+//! `smic get`, `smic walk`, `smic set`: the manager on the command line, with
+//! net-snmp's flags, names resolved through the MIBs and values shown through them.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+use smic::Policy;
+use smic::model::{BaseType, Model, instance};
+use smic_smi::display_hint::{format_integer, format_octets};
+use smic_smi::{Oid, Value};
+use smic_snmp::client::{Client, Config};
+use smic_snmp::{VarBind, Version};
+
+use crate::load::LoadArgs;
+
+/// How to reach the agent (net-snmp's flags).
+#[derive(Debug, Args)]
+pub(crate) struct AgentArgs {
+    /// Protocol version: 1 or 2c.
+    #[arg(short = 'v', long = "snmp-version", default_value = "2c", value_parser = ["1", "2c"])]
+    snmp_version: String,
+    /// Community string.
+    #[arg(short = 'c', long = "community", default_value = "public")]
+    community: String,
+    /// Seconds to wait for each attempt.
+    #[arg(short = 't', long = "timeout", default_value_t = 1.0)]
+    timeout: f64,
+    /// Retries after the first attempt.
+    #[arg(short = 'r', long = "retries", default_value_t = 5)]
+    retries: u32,
+    /// Print OIDs numerically (`-On` in net-snmp).
+    #[arg(short = 'n', long = "numeric")]
+    numeric: bool,
+    /// The agent: HOST, HOST:PORT, udp:HOST:PORT or [IPv6]:PORT.
+    #[arg(value_name = "AGENT")]
+    agent: String,
+}
+
+/// Get the values of instances.
+#[derive(Debug, Args)]
+pub(crate) struct GetArgs {
+    #[command(flatten)]
+    agent: AgentArgs,
+    /// Instances: `IF-MIB::ifDescr.1`, `sysDescr.0` or `1.3.6.1.2.1.1.1.0`.
+    #[arg(required = true, value_name = "NAME|OID")]
+    names: Vec<String>,
+}
+
+/// Walk a subtree (GetBulk with SNMPv2c, GetNext with SNMPv1).
+#[derive(Debug, Args)]
+pub(crate) struct WalkArgs {
+    #[command(flatten)]
+    agent: AgentArgs,
+    /// Use GetNext even with SNMPv2c.
+    #[arg(long = "no-bulk")]
+    no_bulk: bool,
+    /// max-repetitions of each GetBulk.
+    #[arg(long = "max-repetitions", default_value_t = 10)]
+    max_repetitions: u32,
+    /// The subtree (default: the whole MIB).
+    #[arg(value_name = "NAME|OID")]
+    root: Option<String>,
+}
+
+/// Set values: NAME TYPE VALUE triples, TYPE as net-snmp's (i u t a o s x d n c C, or = from the MIB).
+#[derive(Debug, Args)]
+pub(crate) struct SetArgs {
+    #[command(flatten)]
+    agent: AgentArgs,
+    /// NAME TYPE VALUE, repeated.
+    #[arg(required = true, num_args = 3.., value_name = "NAME TYPE VALUE")]
+    triples: Vec<String>,
+}
+
+pub(crate) fn get(args: GetArgs, load: &LoadArgs) -> ExitCode {
+    let names = args.names.clone();
+    run(
+        &args.agent,
+        load,
+        |client, model| async move {
+            let oids = names
+                .iter()
+                .map(|n| resolve(model, n))
+                .collect::<Result<Vec<_>, _>>()?;
+            let bindings = client.get(&oids).await.map_err(|e| e.to_string())?;
+            Ok(bindings)
+        },
+        &args.names,
+    )
+}
+
+pub(crate) fn walk(args: WalkArgs, load: &LoadArgs) -> ExitCode {
+    let root = args.root.clone().unwrap_or_else(|| "1".into());
+    let bulk = !args.no_bulk;
+    let repetitions = args.max_repetitions;
+    let names = vec![root.clone()];
+    run_with(
+        &args.agent,
+        load,
+        (repetitions, bulk),
+        move |client, model| async move {
+            let root = resolve(model, &root)?;
+            let mut walk = client.walk(root);
+            let mut out = Vec::new();
+            while let Some(binding) = walk.next().await {
+                out.push(binding.map_err(|e| e.to_string())?);
+            }
+            Ok(out)
+        },
+        &names,
+    )
+}
+
+pub(crate) fn set(args: SetArgs, load: &LoadArgs) -> ExitCode {
+    if args.triples.len() % 3 != 0 {
+        eprintln!("smic: set takes NAME TYPE VALUE triples");
+        return ExitCode::from(2);
+    }
+    let names: Vec<String> = args.triples.chunks(3).map(|t| t[0].clone()).collect();
+    run(
+        &args.agent,
+        load,
+        |client, model| async move {
+            let mut bindings = Vec::new();
+            for triple in args.triples.chunks(3) {
+                let oid = resolve(model, &triple[0])?;
+                let value = parse_value(model, &oid, &triple[1], &triple[2])?;
+                bindings.push(VarBind { oid, value });
+            }
+            client.set(bindings).await.map_err(|e| e.to_string())
+        },
+        &names,
+    )
+}
+
+fn run<F, Fut>(agent: &AgentArgs, load: &LoadArgs, body: F, names: &[String]) -> ExitCode
+where
+    F: FnOnce(Client, &'static Model) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<VarBind>, String>>,
+{
+    run_with(agent, load, (10, true), body, names)
+}
+
+fn run_with<F, Fut>(
+    agent: &AgentArgs,
+    load: &LoadArgs,
+    (repetitions, bulk): (u32, bool),
+    body: F,
+    names: &[String],
+) -> ExitCode
+where
+    F: FnOnce(Client, &'static Model) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<VarBind>, String>>,
+{
+    // Modules that name the queried instances; the rest are loaded for the answers.
+    // Numeric OIDs printed numerically need no MIB at all.
+    let numeric_only = agent.numeric && names.iter().all(|n| n.parse::<smic::model::Oid>().is_ok());
+    let model = if numeric_only {
+        Model::default()
+    } else {
+        load.load(
+            &crate::commands::translate::modules_for(names),
+            &Policy::default(),
+        )
+        .model
+    };
+    // The model lives as long as the process: leaking it lets the request future borrow
+    // it without tying the runtime's lifetimes to this frame.
+    let model: &'static Model = Box::leak(Box::new(model));
+    // One thread: the work is waiting on the agent, and a second thread only costs start-up.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("smic: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        let addr = agent_address(&agent.agent).await?;
+        let version = if agent.snmp_version == "1" {
+            Version::V1
+        } else {
+            Version::V2c
+        };
+        let config = Config {
+            version,
+            community: agent.community.as_bytes().to_vec(),
+            timeout: Duration::from_secs_f64(agent.timeout.max(0.01)),
+            retries: agent.retries,
+            max_repetitions: repetitions,
+            bulk,
+        };
+        let client = Client::connect(addr, config)
+            .await
+            .map_err(|e| e.to_string())?;
+        body(client, model).await
+    });
+    let bindings = match result {
+        Ok(bindings) => bindings,
+        Err(err) => {
+            eprintln!("smic: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Name the answers with the modules that cover them (loaded only now, when known).
+    let oids: Vec<smic::model::Oid> = bindings
+        .iter()
+        .map(|b| smic::model::Oid::new(b.oid.arcs().to_vec()))
+        .collect();
+    let values = bindings.iter().filter_map(|b| match &b.value {
+        Value::ObjectIdentifier(oid) => Some(smic::model::Oid::new(oid.arcs().to_vec())),
+        _ => None,
+    });
+    let named_oids: Vec<smic::model::Oid> = oids.iter().cloned().chain(values).collect();
+    let mut extra: Vec<String> = named_oids
+        .iter()
+        .flat_map(|o| smic::resolve::builtin::covering(o).map(str::to_string))
+        .collect();
+    extra.sort();
+    extra.dedup();
+    let named: Model = if agent.numeric || extra.iter().all(|m| model.module_id(m).is_some()) {
+        Model::default()
+    } else {
+        load.load(&extra, &Policy::default()).model
+    };
+    let model = if named.modules.is_empty() {
+        model
+    } else {
+        &named
+    };
+    let mut out = String::new();
+    for (binding, oid) in bindings.iter().zip(&oids) {
+        let name = if agent.numeric {
+            format!(".{oid}")
+        } else {
+            instance::name_of(model, oid).unwrap_or_else(|| format!(".{oid}"))
+        };
+        out.push_str(&format!("{name} = {}\n", show(model, oid, &binding.value)));
+    }
+    print!("{out}");
+    ExitCode::SUCCESS
+}
+
+async fn agent_address(agent: &str) -> Result<SocketAddr, String> {
+    let spec = agent.strip_prefix("udp:").unwrap_or(agent);
+    let with_port = if spec.parse::<SocketAddr>().is_ok()
+        || (spec.contains(':') && !spec.starts_with('[') && spec.matches(':').count() == 1)
+    {
+        spec.to_string()
+    } else if spec.starts_with('[') {
+        format!("{spec}:161")
+    } else if spec.contains(':') {
+        format!("[{spec}]:161")
+    } else {
+        format!("{spec}:161")
+    };
+    tokio::net::lookup_host(&with_port)
+        .await
+        .map_err(|e| format!("{agent}: {e}"))?
+        .next()
+        .ok_or_else(|| format!("{agent}: no address"))
+}
+
+/// A name or OID as typed, to the instance OID.
+fn resolve(model: &Model, text: &str) -> Result<Oid, String> {
+    let oid = crate::commands::translate::to_oid(model, text)?;
+    Ok(Oid::from_vec(oid.arcs().to_vec()))
+}
+
+/// A value as net-snmp shows it, with enumeration labels and DISPLAY-HINTs from the MIB.
+fn show(model: &Model, oid: &smic::model::Oid, value: &Value) -> String {
+    let node = model.longest_prefix(oid).map(|id| model.node(id));
+    let syntax = node.and_then(|n| n.syntax.as_ref());
+    let hint = syntax
+        .and_then(|s| s.named)
+        .and_then(|t| model.ty(t).display_hint.as_deref());
+    match (value, syntax) {
+        (Value::Integer(n), Some(s)) if !s.values.is_empty() => {
+            match s.values.iter().find(|v| v.value == i64::from(*n)) {
+                Some(v) => format!("INTEGER: {}({n})", v.label),
+                None => format!("INTEGER: {n}"),
+            }
+        }
+        (Value::Integer(n), _) if hint.is_some() => {
+            format!(
+                "INTEGER: {}",
+                hint.and_then(|h| format_integer(h, i64::from(*n)))
+                    .unwrap_or_else(|| n.to_string())
+            )
+        }
+        (Value::OctetString(bytes), Some(_)) if hint.is_some() => {
+            match hint.and_then(|h| format_octets(h, bytes)) {
+                Some(text) => format!("STRING: {text}"),
+                None => value.to_string(),
+            }
+        }
+        (Value::ObjectIdentifier(value), _) => {
+            let value = smic::model::Oid::new(value.arcs().to_vec());
+            format!(
+                "OID: {}",
+                instance::name_of(model, &value).unwrap_or_else(|| format!(".{value}"))
+            )
+        }
+        (Value::TimeTicks(t), _) => {
+            let (days, rest) = (t / 8_640_000, t % 8_640_000);
+            let (hours, minutes, seconds, centis) = (
+                rest / 360_000,
+                rest / 6000 % 60,
+                rest / 100 % 60,
+                rest % 100,
+            );
+            let days = match days {
+                0 => String::new(),
+                1 => "1 day, ".to_string(),
+                n => format!("{n} days, "),
+            };
+            format!("Timeticks: ({t}) {days}{hours}:{minutes:02}:{seconds:02}.{centis:02}")
+        }
+        _ => value.to_string(),
+    }
+}
+
+/// A SET value from net-snmp's TYPE letter (or `=`: the MIB's syntax decides).
+fn parse_value(model: &Model, oid: &Oid, kind: &str, text: &str) -> Result<Value, String> {
+    let model_oid = smic::model::Oid::new(oid.arcs().to_vec());
+    let syntax = model
+        .longest_prefix(&model_oid)
+        .and_then(|id| model.node(id).syntax.clone());
+    let kind = match (kind, &syntax) {
+        ("=", Some(s)) => match s.base {
+            BaseType::Integer32 => "i",
+            BaseType::Unsigned32 | BaseType::Gauge32 => "u",
+            BaseType::TimeTicks => "t",
+            BaseType::IpAddress => "a",
+            BaseType::ObjectIdentifier => "o",
+            BaseType::Counter32 => "c",
+            BaseType::Counter64 => "C",
+            _ => "s",
+        },
+        ("=", None) => {
+            return Err(format!(
+                "no MIB knows .{oid}: give the type (i u t a o s x d n c C)"
+            ));
+        }
+        (kind, _) => kind,
+    };
+    let bad = || format!("`{text}` is not a valid value of type {kind}");
+    Ok(match kind {
+        "i" => {
+            let labelled = syntax
+                .as_ref()
+                .and_then(|s| s.values.iter().find(|v| v.label == text))
+                .map(|v| v.value as i32);
+            Value::Integer(labelled.map_or_else(|| text.parse().map_err(|_| bad()), Ok)?)
+        }
+        "u" => Value::Gauge32(text.parse().map_err(|_| bad())?),
+        "c" => Value::Counter32(text.parse().map_err(|_| bad())?),
+        "C" => Value::Counter64(text.parse().map_err(|_| bad())?),
+        "t" => Value::TimeTicks(text.parse().map_err(|_| bad())?),
+        "a" => Value::IpAddress(
+            text.parse::<std::net::Ipv4Addr>()
+                .map_err(|_| bad())?
+                .octets(),
+        ),
+        "o" => Value::ObjectIdentifier(resolve(model, text)?),
+        "s" => Value::OctetString(text.as_bytes().to_vec()),
+        "x" => {
+            let digits: String = text.chars().filter(|c| c.is_ascii_hexdigit()).collect();
+            if digits.len() % 2 != 0 {
+                return Err(bad());
+            }
+            Value::OctetString(
+                (0..digits.len())
+                    .step_by(2)
+                    .map(|i| u8::from_str_radix(&digits[i..i + 2], 16))
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| bad())?,
+            )
+        }
+        "d" => Value::OctetString(
+            text.split(['.', ' '])
+                .map(str::parse)
+                .collect::<Result<_, _>>()
+                .map_err(|_| bad())?,
+        ),
+        "n" => Value::Null,
+        other => {
+            return Err(format!(
+                "unknown type `{other}` (i u t a o s x d n c C, or =)"
+            ));
+        }
+    })
+}

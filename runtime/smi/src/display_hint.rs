@@ -1,0 +1,148 @@
+//! DISPLAY-HINT formatting (RFC 2579 §3.1): how a textual convention says its values
+//! are shown, such as `255a` (text), `1x:` (a MAC address) or `d-2` (hundredths).
+
+/// Formats octets with an OCTET STRING hint; `None` when the hint does not parse.
+///
+/// ```
+/// use smic_smi::display_hint::format_octets;
+/// assert_eq!(format_octets("1x:", &[0, 0x1b, 0x21, 0xa, 0xb, 0xc]).as_deref(), Some("0:1b:21:a:b:c"));
+/// assert_eq!(format_octets("255a", b"router-1").as_deref(), Some("router-1"));
+/// assert_eq!(format_octets("1d.1d.1d.1d/1d", &[10, 0, 0, 0, 8]).as_deref(), Some("10.0.0.0/8"));
+/// assert_eq!(format_octets("2d-1d-1d,1d:1d:1d.1d", &[0x07, 0xea, 11, 21, 13, 5, 9, 3]).as_deref(), Some("2026-11-21,13:5:9.3"));
+/// ```
+pub fn format_octets(hint: &str, bytes: &[u8]) -> Option<String> {
+    let specs = parse(hint)?;
+    let mut out = String::new();
+    let mut rest = bytes;
+    let mut i = 0;
+    while !rest.is_empty() {
+        // The last specification repeats until the octets run out.
+        let spec = &specs[i.min(specs.len() - 1)];
+        i += 1;
+        let mut repeat = 1usize;
+        if spec.star {
+            repeat = usize::from(rest[0]);
+            rest = &rest[1..];
+        }
+        for r in 0..repeat {
+            if rest.is_empty() {
+                break;
+            }
+            let take = spec.length.min(rest.len());
+            let (chunk, tail) = rest.split_at(take);
+            rest = tail;
+            match spec.format {
+                'a' | 't' => out.push_str(&String::from_utf8_lossy(chunk)),
+                // Numbers unpadded, as net-snmp prints them (a MAC address as 0:1b:…).
+                'x' | 'd' | 'o' => {
+                    let n = chunk.iter().fold(0u128, |n, &b| (n << 8) | u128::from(b));
+                    out.push_str(&match spec.format {
+                        'x' => format!("{n:x}"),
+                        'd' => n.to_string(),
+                        _ => format!("{n:o}"),
+                    });
+                }
+                _ => return None,
+            }
+            let more = !rest.is_empty();
+            if let (Some(sep), true) = (spec.separator, more) {
+                if !(spec.star && r + 1 == repeat && spec.terminator.is_some()) {
+                    out.push(sep);
+                }
+            }
+            if spec.star && r + 1 == repeat && more {
+                if let Some(t) = spec.terminator {
+                    out.push(t);
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Formats an integer with an INTEGER hint (`d`, `d-2`, `x`, `o`, `b`).
+///
+/// ```
+/// use smic_smi::display_hint::format_integer;
+/// assert_eq!(format_integer("d-2", 1234).as_deref(), Some("12.34"));
+/// assert_eq!(format_integer("x", 255).as_deref(), Some("ff"));
+/// assert_eq!(format_integer("d-1", -5).as_deref(), Some("-0.5"));
+/// ```
+pub fn format_integer(hint: &str, value: i64) -> Option<String> {
+    let mut chars = hint.chars();
+    Some(match chars.next()? {
+        'd' => {
+            let places: usize = match chars.as_str() {
+                "" => 0,
+                rest => rest.strip_prefix('-')?.parse().ok()?,
+            };
+            if places == 0 {
+                return Some(value.to_string());
+            }
+            let digits = format!("{:0>width$}", value.unsigned_abs(), width = places + 1);
+            let (int, frac) = digits.split_at(digits.len() - places);
+            format!("{}{int}.{frac}", if value < 0 { "-" } else { "" })
+        }
+        'x' => format!("{value:x}"),
+        'o' => format!("{value:o}"),
+        'b' => format!("{value:b}"),
+        _ => return None,
+    })
+}
+
+struct Spec {
+    star: bool,
+    length: usize,
+    format: char,
+    separator: Option<char>,
+    terminator: Option<char>,
+}
+
+/// RFC 2579 §3.1: `[*]length format [separator] [terminator]`, repeated.
+fn parse(hint: &str) -> Option<Vec<Spec>> {
+    let mut specs = Vec::new();
+    let chars: Vec<char> = hint.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let star = chars[i] == '*';
+        if star {
+            i += 1;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_digit() {
+            i += 1;
+        }
+        let length: usize = chars[start..i].iter().collect::<String>().parse().ok()?;
+        let format = *chars.get(i)?;
+        if !matches!(format, 'a' | 't' | 'x' | 'd' | 'o') || length == 0 {
+            return None;
+        }
+        i += 1;
+        let separator = chars
+            .get(i)
+            .copied()
+            .filter(|c| !c.is_ascii_digit() && *c != '*');
+        if separator.is_some() {
+            i += 1;
+        }
+        let terminator = if star {
+            chars
+                .get(i)
+                .copied()
+                .filter(|c| !c.is_ascii_digit() && *c != '*')
+        } else {
+            None
+        };
+        if terminator.is_some() {
+            i += 1;
+        }
+        specs.push(Spec {
+            star,
+            length,
+            format,
+            separator,
+            terminator,
+        });
+    }
+    (!specs.is_empty()).then_some(specs)
+}
