@@ -1,7 +1,7 @@
 //! End-to-end tests of smic against real peers: see `tests/`. The helpers here start
 //! net-snmp's daemons on 127.0.0.1 with a configuration the test writes, and stop them.
 
-use std::net::{SocketAddr, UdpSocket};
+use std::net::{IpAddr, SocketAddr, UdpSocket};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
@@ -19,11 +19,21 @@ impl Snmpd {
     /// # Panics
     /// When `snmpd` cannot be started: CI installs Debian's `snmpd`.
     pub fn start(config: &str) -> Snmpd {
-        let port = UdpSocket::bind("127.0.0.1:0")
+        Snmpd::start_at(config, IpAddr::from([127, 0, 0, 1]))
+    }
+
+    /// Starts `snmpd` listening on `ip` (127.0.0.1 or ::1) at a free port.
+    pub fn start_at(config: &str, ip: IpAddr) -> Snmpd {
+        let port = UdpSocket::bind(SocketAddr::new(ip, 0))
             .and_then(|s| s.local_addr())
             .map(|a| a.port())
             .unwrap_or(0);
-        let addr: SocketAddr = SocketAddr::from(([127, 0, 0, 1], port));
+        let addr = SocketAddr::new(ip, port);
+        let endpoint = if ip.is_ipv6() {
+            format!("udp6:{addr}")
+        } else {
+            format!("udp:{addr}")
+        };
         let dir = std::env::temp_dir().join(format!("smic-snmpd-{}-{port}", std::process::id()));
         let _ = std::fs::create_dir_all(&dir);
         let conf = dir.join("snmpd.conf");
@@ -38,7 +48,7 @@ impl Snmpd {
             .arg(&conf)
             .arg("-M")
             .arg(&mibs)
-            .arg(format!("udp:{addr}"))
+            .arg(endpoint)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

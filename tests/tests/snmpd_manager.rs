@@ -303,3 +303,21 @@ async fn many_requests_in_flight_on_one_socket() {
         assert_eq!(answered, Oid::from_vec(vec![1, 3, 6, 1, 2, 1, 1, n, 0]));
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ipv6() {
+    let snmpd = Snmpd::start_at(
+        "rocommunity6 public ::1\nsysLocation smic test lab\n",
+        "::1".parse().unwrap_or_else(|e| panic!("{e}")),
+    );
+    let client = ready(&snmpd).await;
+    let location = client
+        .get(std::slice::from_ref(oid!(1, 3, 6, 1, 2, 1, 1, 6, 0)))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        location[0].value,
+        Value::OctetString(b"smic test lab".to_vec())
+    );
+    assert!(walk_oids(&client, oid!(1, 3, 6, 1, 2, 1, 1)).await.len() > 8);
+}
