@@ -116,7 +116,7 @@ async fn wrong_request_ids_and_wrong_sources_are_ignored() {
             .unwrap_or_else(|e| panic!("{e}"));
         let started = Instant::now();
         assert!(matches!(
-            client.get(&[oid!(1, 3).clone()]).await,
+            client.get(std::slice::from_ref(oid!(1, 3))).await,
             Err(Error::Timeout)
         ));
         let elapsed = started.elapsed();
