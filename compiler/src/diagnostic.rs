@@ -211,6 +211,8 @@ codes! {
     UnimportedSymbol = "smic::quirk::unimported-symbol", Warning, true;
     /// A symbol imported from a module that does not define it, found in a base module.
     ImportFromWrongModule = "smic::quirk::import-from-wrong-module", Warning, true;
+        /// A `--` comment closed mid-line with more text after it on the line.
+    CommentEndsMidLine = "smic::quirk::comment-ends-mid-line", Warning, true;
     /// An enumeration label starts with a digit (`8021x(11)`).
     DigitInitialLabel = "smic::quirk::digit-initial-label", Warning, true;
     /// An OID value written in dotted form (`DEFVAL { 0.0 }`).

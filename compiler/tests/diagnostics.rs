@@ -127,6 +127,7 @@ const COVERED: &[Code] = &[
     Code::ClauseOrder,
     Code::InvalidKeywordValue,
     Code::DigitInitialLabel,
+    Code::CommentEndsMidLine,
 ];
 
 /// Codes not produced from one text in memory (see the crate documentation).
@@ -762,6 +763,25 @@ fn dotted_oid_value() {
     STATUS      current
     DESCRIPTION "The product."
     DEFVAL      { 0.0 }
+    ::= { caseMIB 1 }
+"#
+        )
+    );
+}
+
+/// A comment closed by `--` mid-line, with text after it that the SMI then reads.
+#[test]
+fn comment_ends_mid_line() {
+    case!(
+        "COMMENT-MID-LINE.mib",
+        Code::CommentEndsMidLine,
+        &smiv2(
+            "CASE-MIB",
+            r#"caseValue OBJECT-TYPE
+    SYNTAX      Integer32 -- units -- seconds
+    MAX-ACCESS  read-only
+    STATUS      current
+    DESCRIPTION "A value."
     ::= { caseMIB 1 }
 "#
         )

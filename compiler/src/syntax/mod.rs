@@ -8,7 +8,7 @@ mod grammar;
 mod lower;
 pub mod scan;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Span};
 pub use ast::Module;
 pub use scan::ModuleChunk;
 
@@ -45,8 +45,51 @@ pub fn parse_module(file_text: &str, chunk: &ModuleChunk) -> Parsed {
         };
     };
     let mut lowerer = lower::Lowerer::new(text, start);
-    let module = lowerer.module(chunk.has_end);
+    let mut module = lowerer.module(chunk.has_end);
     let mut diagnostics = lowerer.diagnostics;
+    // Text after a comment closed mid-line that does not parse was meant as comment
+    // (vendors write `-- see -- below` as one comment): read it so, and say so.
+    let failed_in = |span: &Span, diagnostics: &[Diagnostic]| {
+        diagnostics.iter().any(|d| {
+            d.code == Code::UnexpectedToken
+                && d.primary
+                    .as_ref()
+                    .is_some_and(|l| span.contains(l.span.start))
+        })
+    };
+    let repairs: Vec<Span> = chunk
+        .comments_closed_mid_line
+        .iter()
+        .copied()
+        .filter(|s| failed_in(s, &diagnostics))
+        .collect();
+    if !repairs.is_empty() {
+        let mut blanked = text.as_bytes().to_vec();
+        for span in &repairs {
+            // Keep the closing `--` (it still opens the comment's continuation) and blank
+            // the rest; spaces keep every offset.
+            for b in &mut blanked[span.start as usize + 2 - start..span.end as usize - start] {
+                *b = b' ';
+            }
+        }
+        let blanked = String::from_utf8(blanked).unwrap_or_default();
+        let mut second = lower::Lowerer::new(&blanked, start);
+        let repaired = second.module(chunk.has_end);
+        let errors = |d: &[Diagnostic]| d.iter().filter(|d| d.is_error()).count();
+        if errors(&second.diagnostics) < errors(&diagnostics) {
+            module = repaired;
+            diagnostics = second.diagnostics;
+            for span in repairs {
+                diagnostics.push(
+                    Diagnostic::new(Code::CommentEndsMidLine, "text after a `--` that ends a comment was read as part of the comment")
+                        .at(Span::new(span.start as usize, span.start as usize + 2), "the SMI ends the comment here")
+                        .also(Span::new(span.start as usize + 2, span.end as usize), "taken as comment: it is not MIB text")
+                        .help("in the SMI a comment runs to the end of the line or to the next `--`; avoid `--` inside comments"),
+                );
+            }
+            diagnostics.sort_by_key(|d| d.primary.as_ref().map(|l| l.span.start));
+        }
+    }
     if let Some(quote) = chunk.unterminated_string {
         // Past an unterminated string everything is misread; the scanner already said why.
         diagnostics.retain(|d| {

@@ -27,6 +27,9 @@ pub struct ModuleChunk {
     /// Where a string that never closes starts, if one does: the parser's complaints
     /// past it are consequences, not news.
     pub unterminated_string: Option<u32>,
+    /// Comments closed by `--` mid-line with text after them: from the closing `--` to
+    /// the end of the line. If that text does not parse, it was meant as comment.
+    pub comments_closed_mid_line: Vec<Span>,
 }
 
 /// What the scanner found in one file.
@@ -51,6 +54,9 @@ enum Tok {
 struct Lexer<'a> {
     bytes: &'a [u8],
     pos: usize,
+    /// Comments closed by `--` with more text after them on the same line: the SMI reads
+    /// that text as MIB text, which is rarely what the author meant.
+    closed_mid_line: Vec<(usize, usize)>,
 }
 
 impl Lexer<'_> {
@@ -67,6 +73,15 @@ impl Lexer<'_> {
                 while self.pos < b.len() && b[self.pos] != b'\n' && b[self.pos] != b'\r' {
                     if b[self.pos] == b'-' && self.pos + 1 < b.len() && b[self.pos + 1] == b'-' {
                         self.pos += 2;
+                        let line_end = b[self.pos..]
+                            .iter()
+                            .position(|&c| c == b'\n' || c == b'\r')
+                            .map_or(b.len(), |n| self.pos + n);
+                        let rest = &b[self.pos..line_end];
+                        let text = rest.iter().position(|c| !c.is_ascii_whitespace());
+                        if text.is_some_and(|at| !rest[at..].starts_with(b"-")) {
+                            self.closed_mid_line.push((self.pos - 2, line_end));
+                        }
                         break;
                     }
                     self.pos += 1;
@@ -142,6 +157,7 @@ pub fn scan(text: &str) -> Scan {
     let mut lexer = Lexer {
         bytes: text.as_bytes(),
         pos: 0,
+        closed_mid_line: Vec::new(),
     };
     let mut header = Header::Idle;
     // The last word seen outside braces: a module name candidate.
@@ -157,6 +173,7 @@ pub fn scan(text: &str) -> Scan {
             has_end,
             parseable: !m.too_deep,
             unterminated_string: m.unterminated_string,
+            comments_closed_mid_line: Vec::new(),
         });
     };
 
@@ -257,6 +274,17 @@ pub fn scan(text: &str) -> Scan {
     if let Some(m) = open.take() {
         close(&mut out, m, text.len(), false);
     }
+    // The parser decides what they mean (see `parse_module`); prose around modules is not
+    // MIB text and is left alone.
+    for (dashes, line_end) in lexer.closed_mid_line {
+        if let Some(m) = out
+            .modules
+            .iter_mut()
+            .find(|m| m.span.contains(dashes as u32))
+        {
+            m.comments_closed_mid_line.push(Span::new(dashes, line_end));
+        }
+    }
     out
 }
 
@@ -307,6 +335,15 @@ mod tests {
         assert_eq!(scan.modules.len(), 2);
         assert!(!scan.modules[0].has_end);
         assert!(scan.modules[1].has_end);
+    }
+
+    #[test]
+    fn comments_closed_mid_line_are_noted_only_inside_modules() {
+        let text = "-- prose -- around\nA DEFINITIONS ::= BEGIN -- a -- b OBJECT IDENTIFIER ::= { a 1 }\n------\n-- c -- -- d\nEND";
+        let scan = scan(text);
+        assert_eq!(scan.modules[0].comments_closed_mid_line.len(), 1);
+        let span = scan.modules[0].comments_closed_mid_line[0];
+        assert!(text[span.start as usize..span.end as usize].starts_with("-- b OBJECT"));
     }
 
     #[test]
