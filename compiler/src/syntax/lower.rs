@@ -329,40 +329,7 @@ impl<'t> Lowerer<'t> {
 
     /// Items of a comma-separated list, reporting missing and trailing commas.
     fn separated<'i>(&mut self, pairs: Pairs<'i, Rule>) -> Vec<P<'i>> {
-        let all: Vec<P<'i>> = pairs.collect();
-        let mut items = Vec::new();
-        for (i, pair) in all.iter().enumerate() {
-            if pair.as_rule() != Rule::separator {
-                items.push(pair.clone());
-                continue;
-            }
-            let next_item = all[i + 1..].iter().find(|p| p.as_rule() != Rule::separator);
-            let is_last = next_item.is_none_or(|p| matches!(p.as_rule(), Rule::kw_FROM));
-            let comma = !pair.as_str().is_empty();
-            if is_last && comma {
-                let span = self.span(pair);
-                self.push(
-                    Diagnostic::new(Code::TrailingComma, "trailing comma at the end of a list")
-                        .at(span, "remove this comma"),
-                );
-            } else if !is_last && !comma && !items.is_empty() {
-                if let Some(next) = next_item {
-                    let span = self.span(next);
-                    self.push(
-                        Diagnostic::new(
-                            Code::MissingComma,
-                            "list items are not separated by a comma",
-                        )
-                        .at(
-                            Span::new(span.start as usize, span.start as usize),
-                            "comma expected before this item",
-                        )
-                        .help("separate list items with `,`"),
-                    );
-                }
-            }
-        }
-        items
+        self.separated_vec(pairs.collect())
     }
 
     fn name_list(&mut self, pair: P<'_>) -> Vec<Ident> {
@@ -425,8 +392,8 @@ impl<'t> Lowerer<'t> {
         imports
     }
 
+    /// [`Self::separated`] over siblings already collected.
     fn separated_vec<'i>(&mut self, pairs: Vec<P<'i>>) -> Vec<P<'i>> {
-        // Re-enter `separated` logic on an owned vector of siblings.
         let mut items = Vec::new();
         for (i, pair) in pairs.iter().enumerate() {
             if pair.as_rule() != Rule::separator {
