@@ -68,7 +68,10 @@ pub fn parse_module(file_text: &str, chunk: &ModuleChunk) -> Parsed {
         for span in &repairs {
             // Keep the closing `--` (it still opens the comment's continuation) and blank
             // the rest; spaces keep every offset.
-            for b in &mut blanked[span.start as usize + 2 - start..span.end as usize - start] {
+            // A module may end (END) on the comment's line: blank only what is in it.
+            let from = (span.start as usize + 2).saturating_sub(start);
+            let to = (span.end as usize).saturating_sub(start).min(blanked.len());
+            for b in blanked.get_mut(from..to).unwrap_or_default() {
                 *b = b' ';
             }
         }
