@@ -213,6 +213,8 @@ codes! {
     ImportFromWrongModule = "smic::quirk::import-from-wrong-module", Warning, true;
         /// A `--` comment closed mid-line with more text after it on the line.
     CommentEndsMidLine = "smic::quirk::comment-ends-mid-line", Warning, true;
+        /// IMPLIED on an INDEX component other than a final variable-length one (ignored).
+    MisplacedImplied = "smic::quirk::misplaced-implied", Warning, true;
     /// An enumeration label starts with a digit (`8021x(11)`).
     DigitInitialLabel = "smic::quirk::digit-initial-label", Warning, true;
     /// An OID value written in dotted form (`DEFVAL { 0.0 }`).

@@ -146,6 +146,7 @@ const COVERED_ELSEWHERE: &[Code] = &[
     Code::InvalidOid,
     Code::TypeCycle,
     Code::TypeTooDeep,
+    Code::MisplacedImplied,
     Code::InvalidIndex,
     Code::WrongKind,
     Code::ImportCycle,

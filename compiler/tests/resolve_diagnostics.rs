@@ -124,7 +124,10 @@ fn owned(code: Code) -> bool {
     code.as_str().starts_with("smic::resolve::")
         || matches!(
             code,
-            Code::UnimportedSymbol | Code::ImportFromWrongModule | Code::HistoricType
+            Code::UnimportedSymbol
+                | Code::ImportFromWrongModule
+                | Code::HistoricType
+                | Code::MisplacedImplied
         )
 }
 
@@ -140,6 +143,7 @@ const COVERED: &[Code] = &[
     Code::InvalidOid,
     Code::TypeCycle,
     Code::TypeTooDeep,
+    Code::MisplacedImplied,
     Code::InvalidIndex,
     Code::WrongKind,
     Code::ImportCycle,
@@ -805,4 +809,33 @@ fn type_chains_too_deep_are_reported() {
             .iter()
             .any(|d| d.code == Code::TypeTooDeep)
     );
+}
+
+/// IMPLIED is only allowed on the last INDEX component, and only on a variable-length
+/// string or OID (RFC 2578 §7.7); elsewhere it is a reported quirk and ignored.
+#[test]
+fn implied_where_it_cannot_be() {
+    let table = |index: &str| {
+        smiv2(
+            "CASE-MIB",
+            &format!(
+                r#"caseTable OBJECT-TYPE SYNTAX SEQUENCE OF CaseEntry MAX-ACCESS not-accessible STATUS current DESCRIPTION "t" ::= {{ caseMIB 1 }}
+caseEntry OBJECT-TYPE SYNTAX CaseEntry MAX-ACCESS not-accessible STATUS current DESCRIPTION "r" INDEX {{ {index} }} ::= {{ caseTable 1 }}
+CaseEntry ::= SEQUENCE {{ caseName OCTET STRING, caseNumber Integer32 }}
+caseName OBJECT-TYPE SYNTAX OCTET STRING (SIZE (0..32)) MAX-ACCESS not-accessible STATUS current DESCRIPTION "n" ::= {{ caseEntry 1 }}
+caseNumber OBJECT-TYPE SYNTAX Integer32 MAX-ACCESS read-only STATUS current DESCRIPTION "i" ::= {{ caseEntry 2 }}
+"#
+            ),
+        )
+    };
+    let invalid = |index: &str| {
+        load(&table(index))
+            .target_diagnostics()
+            .iter()
+            .filter(|d| d.code == Code::MisplacedImplied)
+            .count()
+    };
+    assert_eq!(invalid("caseNumber, IMPLIED caseName"), 0);
+    assert_eq!(invalid("IMPLIED caseName, caseNumber"), 1);
+    assert_eq!(invalid("caseName, IMPLIED caseNumber"), 1);
 }

@@ -1123,11 +1123,33 @@ impl<'a> Builder<'a> {
                 },
             };
             let Some(syntax) = syntax else { continue };
+            let mut implied = item.implied;
+            // RFC 2578 §7.7: IMPLIED only on the last component, and only where the
+            // length would otherwise be encoded (a variable-length string or an OID).
+            // net-snmp accepts it anywhere; smic too, reading the component as if the
+            // IMPLIED were not there, which is the only decodable reading.
+            let last = std::ptr::eq(item, items.last().unwrap_or(item));
+            let variable = matches!(
+                encoding(&syntax, true),
+                IndexEncoding::ImpliedString | IndexEncoding::ImpliedObjectIdentifier
+            );
+            if implied && (!last || !variable) {
+                let why = if last {
+                    "its length is fixed"
+                } else {
+                    "it is not the last component"
+                };
+                let diagnostic = Diagnostic::new(Code::MisplacedImplied, format!("IMPLIED `{}`, but {why}: ignored", name.name))
+                    .at(name.span, "IMPLIED does not apply here")
+                    .help("IMPLIED may only precede the last INDEX component, a variable-length string or OID (RFC 2578 §7.7)");
+                self.report(module, diagnostic);
+                implied = false;
+            }
             index.push(IndexComponent {
                 object,
                 name: name.name.clone(),
-                implied: item.implied,
-                encoding: encoding(&syntax, item.implied),
+                implied,
+                encoding: encoding(&syntax, implied),
             });
         }
         index
