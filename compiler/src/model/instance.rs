@@ -92,12 +92,12 @@ pub fn decode(model: &Model, row: NodeId, arcs: &[u32]) -> Option<Vec<IndexValue
             IndexEncoding::ObjectIdentifier => {
                 let n = *rest.first()? as usize;
                 (
-                    IndexValue::Oid(Oid::new(rest.get(1..1 + n)?.to_vec())),
+                    IndexValue::Oid(Oid::from_vec(rest.get(1..1 + n)?.to_vec())),
                     1 + n,
                 )
             }
             IndexEncoding::ImpliedObjectIdentifier => {
-                (IndexValue::Oid(Oid::new(rest.to_vec())), rest.len())
+                (IndexValue::Oid(Oid::from_vec(rest.to_vec())), rest.len())
             }
             IndexEncoding::IpAddress => {
                 let ip = rest

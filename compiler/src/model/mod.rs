@@ -7,12 +7,11 @@
 //! query.
 
 pub mod instance;
-mod oid;
-
 use std::collections::{BTreeMap, HashMap};
 
-pub use oid::Oid;
 use serde::Serialize;
+/// Object identifiers: the runtime's type, so the model and the engine share one.
+pub use smic_smi::{Oid, ParseOidError};
 
 use crate::diagnostic::{FileId, Span};
 use crate::syntax::ast::Language;

@@ -777,7 +777,7 @@ impl<'a> Builder<'a> {
                 }
                 let oid = match &deps[n] {
                     Dep::Fail => None,
-                    Dep::Root(arcs) => Some(Oid::new(arcs.clone())),
+                    Dep::Root(arcs) => Some(Oid::from_vec(arcs.clone())),
                     Dep::Node(parent, arcs) => {
                         let p = parent.0 as usize;
                         match state[p] {
@@ -1204,7 +1204,7 @@ impl<'a> Builder<'a> {
                 }
             }
             Value::Name(name) => DefVal::Label(name.name.clone()),
-            Value::DottedOid(arcs, _) => DefVal::Oid(Oid::new(arcs.clone())),
+            Value::DottedOid(arcs, _) => DefVal::Oid(Oid::from_vec(arcs.clone())),
             Value::Braced(items, _) if base == Some(BaseType::ObjectIdentifier) => {
                 let mut oid = Oid::default();
                 for (i, item) in items.iter().enumerate() {

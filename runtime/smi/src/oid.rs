@@ -68,6 +68,31 @@ impl Oid {
     pub fn starts_with(&self, prefix: &Oid) -> bool {
         self.0.starts_with(&prefix.0)
     }
+
+    /// The first `n` arcs (all of them if there are fewer).
+    pub fn prefix(&self, n: usize) -> Oid {
+        Oid::from_vec(self.0[..n.min(self.0.len())].to_vec())
+    }
+
+    /// Appends arcs.
+    pub fn extend(&mut self, arcs: &[u32]) {
+        self.0.to_mut().extend_from_slice(arcs);
+    }
+}
+
+/// The empty OID (what an unresolved name has).
+impl Default for Oid {
+    fn default() -> Self {
+        Oid::from_static(&[])
+    }
+}
+
+/// Dotted decimal, as in JSON documents and indexes.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Oid {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 impl fmt::Display for Oid {
@@ -124,5 +149,36 @@ impl FromStr for Oid {
             )));
         }
         Ok(Oid::from_vec(arcs))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_prints_and_slices() {
+        let oid: Oid = ".1.3.6.1.2.1".parse().unwrap_or_default();
+        assert_eq!(oid.arcs(), [1, 3, 6, 1, 2, 1]);
+        assert_eq!(oid.to_string(), "1.3.6.1.2.1");
+        assert_eq!(oid.prefix(3).arcs(), [1, 3, 6]);
+        assert_eq!(oid.prefix(99), oid);
+        let mut longer = oid.clone();
+        longer.extend(&[2, 1]);
+        assert!(longer.starts_with(&oid) && !oid.starts_with(&longer));
+        assert!(Oid::default().is_empty());
+    }
+
+    #[test]
+    fn rejects_bad_text() {
+        for bad in ["", ".", "1.3.x", "1..3", "1.99999999999", "-1"] {
+            assert!(bad.parse::<Oid>().is_err(), "{bad}");
+        }
+        let long = vec!["1"; 129].join(".");
+        assert!(long.parse::<Oid>().is_err());
+        assert_eq!(
+            vec!["1"; 128].join(".").parse::<Oid>().map(|o| o.len()),
+            Ok(128)
+        );
     }
 }

@@ -208,12 +208,9 @@ where
         }
     };
     // Name the answers with the modules that cover them (loaded only now, when known).
-    let oids: Vec<smic::model::Oid> = bindings
-        .iter()
-        .map(|b| smic::model::Oid::new(b.oid.arcs().to_vec()))
-        .collect();
+    let oids: Vec<smic::model::Oid> = bindings.iter().map(|b| b.oid.clone()).collect();
     let values = bindings.iter().filter_map(|b| match &b.value {
-        Value::ObjectIdentifier(oid) => Some(smic::model::Oid::new(oid.arcs().to_vec())),
+        Value::ObjectIdentifier(oid) => Some(oid.clone()),
         _ => None,
     });
     let named_oids: Vec<smic::model::Oid> = oids.iter().cloned().chain(values).collect();
@@ -268,8 +265,7 @@ async fn agent_address(agent: &str) -> Result<SocketAddr, String> {
 
 /// A name or OID as typed, to the instance OID.
 fn resolve(model: &Model, text: &str) -> Result<Oid, String> {
-    let oid = crate::commands::translate::to_oid(model, text)?;
-    Ok(Oid::from_vec(oid.arcs().to_vec()))
+    crate::commands::translate::to_oid(model, text)
 }
 
 /// A value as net-snmp shows it, with enumeration labels and DISPLAY-HINTs from the MIB.
@@ -300,10 +296,9 @@ fn show(model: &Model, oid: &smic::model::Oid, value: &Value) -> String {
             }
         }
         (Value::ObjectIdentifier(value), _) => {
-            let value = smic::model::Oid::new(value.arcs().to_vec());
             format!(
                 "OID: {}",
-                instance::name_of(model, &value).unwrap_or_else(|| format!(".{value}"))
+                instance::name_of(model, value).unwrap_or_else(|| format!(".{value}"))
             )
         }
         (Value::TimeTicks(t), _) => {
@@ -327,7 +322,7 @@ fn show(model: &Model, oid: &smic::model::Oid, value: &Value) -> String {
 
 /// A SET value from net-snmp's TYPE letter (or `=`: the MIB's syntax decides).
 fn parse_value(model: &Model, oid: &Oid, kind: &str, text: &str) -> Result<Value, String> {
-    let model_oid = smic::model::Oid::new(oid.arcs().to_vec());
+    let model_oid = oid.clone();
     let syntax = model
         .longest_prefix(&model_oid)
         .and_then(|id| model.node(id).syntax.clone());

@@ -31,7 +31,10 @@ enum Query {
 
 fn parse(input: &str) -> Result<Query, String> {
     if input.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
-        return input.parse().map(Query::Oid);
+        return input
+            .parse()
+            .map(Query::Oid)
+            .map_err(|e: smic::model::ParseOidError| e.to_string());
     }
     // `MODULE::` can only come before the suffix (whose quoted strings may hold `::`).
     let head_end = input.find(['.', '"']).unwrap_or(input.len());
