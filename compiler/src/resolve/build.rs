@@ -357,11 +357,6 @@ impl<'a> Builder<'a> {
                     })
                     .collect();
             }
-            Definition::ObjectIdentity(d) => {
-                node.status = status(&d.status);
-                node.description = text(&d.description);
-                node.reference = text(&d.reference);
-            }
             Definition::ObjectType(d) => {
                 node.status = status(&d.status);
                 node.access = d.access.as_ref().and_then(|a| Access::parse(&a.value.name));
@@ -369,29 +364,50 @@ impl<'a> Builder<'a> {
                 node.description = text(&d.description);
                 node.reference = text(&d.reference);
             }
-            Definition::NotificationType(d) => {
-                node.status = status(&d.status);
-                node.description = text(&d.description);
-                node.reference = text(&d.reference);
-            }
             Definition::TrapType(d) => {
                 node.description = text(&d.description);
                 node.reference = text(&d.reference);
             }
-            Definition::ObjectGroup(d) | Definition::NotificationGroup(d) => {
-                node.status = status(&d.status);
-                node.description = text(&d.description);
-                node.reference = text(&d.reference);
-            }
-            Definition::ModuleCompliance(d) => {
-                node.status = status(&d.status);
-                node.description = text(&d.description);
-                node.reference = text(&d.reference);
-            }
-            Definition::AgentCapabilities(d) => {
-                node.status = status(&d.status);
-                node.description = text(&d.description);
-                node.reference = text(&d.reference);
+            // The macros whose descriptive clauses are STATUS, DESCRIPTION and REFERENCE.
+            Definition::ObjectIdentity(ast::ObjectIdentity {
+                status: s,
+                description,
+                reference,
+                ..
+            })
+            | Definition::NotificationType(ast::NotificationType {
+                status: s,
+                description,
+                reference,
+                ..
+            })
+            | Definition::ObjectGroup(ast::Group {
+                status: s,
+                description,
+                reference,
+                ..
+            })
+            | Definition::NotificationGroup(ast::Group {
+                status: s,
+                description,
+                reference,
+                ..
+            })
+            | Definition::ModuleCompliance(ast::ModuleCompliance {
+                status: s,
+                description,
+                reference,
+                ..
+            })
+            | Definition::AgentCapabilities(ast::AgentCapabilities {
+                status: s,
+                description,
+                reference,
+                ..
+            }) => {
+                node.status = status(s);
+                node.description = text(description);
+                node.reference = text(reference);
             }
             _ => {}
         }
