@@ -159,6 +159,10 @@ codes! {
     LintNotInGroup = "smic::lint::not-in-group", Advice, false;
     /// A DISPLAY-HINT that does not fit its base type.
     LintDisplayHint = "smic::lint::display-hint", Advice, false;
+    /// Two definitions turn into the same Rust name; the later one gets another.
+    RustNameCollision = "smic::codegen::name-collision", Warning, false;
+    /// An enumeration or BITS value that the generated Rust enum cannot hold.
+    RustEnumValueDropped = "smic::codegen::enum-value-dropped", Warning, false;
     /// The parser met a token it did not expect.
     UnexpectedToken = "smic::syntax::unexpected-token", Error, false;
     /// A string literal has no closing quote.

@@ -5,6 +5,7 @@
 //! with stable codes and spans instead of failing, so one broken module never hides
 //! the rest of a batch.
 
+mod builder;
 pub mod check;
 pub mod diagnostic;
 pub mod emit;
@@ -15,4 +16,5 @@ pub mod resolve;
 pub mod source;
 pub mod syntax;
 
+pub use builder::{BuildError, Builder, Compiled};
 pub use diagnostic::{Code, Diagnostic, FileId, Policy, Severity, Span};

@@ -146,3 +146,109 @@ fn parse(hint: &str) -> Option<Vec<Spec>> {
     }
     (!specs.is_empty()).then_some(specs)
 }
+
+/// Reads text written with an OCTET STRING hint back into octets: the inverse of
+/// [`format_octets`] for hints without `*` repeat counts. `None` when the text does not
+/// follow the hint.
+///
+/// ```
+/// use smic_smi::display_hint::parse_octets;
+/// assert_eq!(parse_octets("1x:", "0:1b:21:a:b:c"), Some(vec![0, 0x1b, 0x21, 0xa, 0xb, 0xc]));
+/// assert_eq!(parse_octets("255a", "router-1"), Some(b"router-1".to_vec()));
+/// assert_eq!(parse_octets("2d-1d-1d,1d:1d:1d.1d", "2026-11-21,13:5:9.3"), Some(vec![0x07, 0xea, 11, 21, 13, 5, 9, 3]));
+/// assert_eq!(parse_octets("1x:", "0:zz"), None);
+/// ```
+pub fn parse_octets(hint: &str, text: &str) -> Option<Vec<u8>> {
+    let specs = parse(hint)?;
+    if specs.iter().any(|s| s.star) {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut rest = text;
+    let mut i = 0;
+    while !rest.is_empty() {
+        // The last specification repeats until the text runs out.
+        let spec = &specs[i.min(specs.len() - 1)];
+        i += 1;
+        let end = match (spec.format, spec.separator) {
+            ('a' | 't', Some(sep)) => rest.find(sep).unwrap_or(rest.len()),
+            ('a' | 't', None) => rest
+                .char_indices()
+                .map(|(at, c)| at + c.len_utf8())
+                .take_while(|&end| end <= spec.length)
+                .last()
+                .unwrap_or(0),
+            _ => rest
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .unwrap_or(rest.len()),
+        };
+        if end == 0 {
+            return None;
+        }
+        let (field, tail) = rest.split_at(end);
+        rest = tail;
+        if matches!(spec.format, 'a' | 't') {
+            out.extend_from_slice(field.as_bytes());
+        } else {
+            let radix = match spec.format {
+                'x' => 16,
+                'd' => 10,
+                _ => 8,
+            };
+            let n = u128::from_str_radix(field, radix).ok()?;
+            let width = spec.length.min(16);
+            if width < 16 && n >> (8 * width) != 0 {
+                return None;
+            }
+            out.extend_from_slice(&n.to_be_bytes()[16 - width..]);
+        }
+        if !rest.is_empty() {
+            // A field is followed by its own separator, and nothing else.
+            rest = rest.strip_prefix(spec.separator?)?;
+        }
+    }
+    Some(out)
+}
+
+/// Reads text written with an INTEGER hint (`d`, `d-2`, `x`, `o`, `b`) back into the
+/// number.
+///
+/// ```
+/// use smic_smi::display_hint::parse_integer;
+/// assert_eq!(parse_integer("d-2", "12.34"), Some(1234));
+/// assert_eq!(parse_integer("d-1", "-0.5"), Some(-5));
+/// assert_eq!(parse_integer("x", "ff"), Some(255));
+/// assert_eq!(parse_integer("d-2", "1.234"), None);
+/// ```
+pub fn parse_integer(hint: &str, text: &str) -> Option<i64> {
+    let mut chars = hint.chars();
+    let radix = match chars.next()? {
+        'd' => {
+            let places: usize = match chars.as_str() {
+                "" => 0,
+                rest => rest.strip_prefix('-')?.parse().ok()?,
+            };
+            if places == 0 {
+                return text.parse().ok();
+            }
+            let (negative, digits) = match text.strip_prefix('-') {
+                Some(d) => (true, d),
+                None => (false, text),
+            };
+            let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+            if frac.len() > places || !frac.chars().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            let scaled: i64 = format!("{int}{frac:0<places$}").parse().ok()?;
+            return Some(if negative { -scaled } else { scaled });
+        }
+        'x' => 16,
+        'o' => 8,
+        'b' => 2,
+        _ => return None,
+    };
+    match text.strip_prefix('-') {
+        Some(digits) => i64::from_str_radix(digits, radix).ok().map(|n| -n),
+        None => i64::from_str_radix(text, radix).ok(),
+    }
+}
