@@ -18,10 +18,10 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::Policy;
 use crate::emit::rust::{self, Options, RustModule};
-use crate::render::HumanRenderer;
+use crate::render::{HumanRenderer, render_line};
 use crate::resolve::{Loaded, Loader};
+use crate::{Code, Policy};
 
 /// Configures and runs the compilation of MIB modules to Rust.
 #[derive(Clone, Debug)]
@@ -43,8 +43,10 @@ impl Default for Builder {
 /// The MIB errors that stopped a build, rendered with file, line and snippet.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BuildError {
-    /// Everything reported, rendered as `smic check` renders it.
+    /// The errors, rendered as `smic check` renders them (snippets included).
     pub report: String,
+    /// The same errors, one line each: `file:line:column: message [code]`.
+    pub errors: Vec<String>,
 }
 
 impl fmt::Display for BuildError {
@@ -66,6 +68,9 @@ pub struct Compiled {
     pub files: Vec<PathBuf>,
     /// Warnings, rendered.
     pub warnings: String,
+    /// The same warnings, one line each: `file:line:column: message [code]` (what
+    /// [`Builder::compile`] prints as `cargo:warning`).
+    pub warning_lines: Vec<String>,
 }
 
 impl Builder {
@@ -114,6 +119,21 @@ impl Builder {
         self
     }
 
+    /// Silences a warning code, as `smic check --allow` (errors cannot be silenced).
+    ///
+    /// ```no_run
+    /// // A vendor MIB with digit-initial enumeration labels, known and accepted:
+    /// smic::Builder::new()
+    ///     .search_path("mibs")
+    ///     .allow(smic::Code::DigitInitialLabel)
+    ///     .compile(&["ACME-MIB"])?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn allow(&mut self, code: Code) -> &mut Self {
+        self.policy.allowed.push(code);
+        self
+    }
+
     /// Treats quirks as errors, as `smic check --strict`.
     pub fn strict(&mut self, strict: bool) -> &mut Self {
         self.policy.strict = strict;
@@ -121,7 +141,10 @@ impl Builder {
     }
 
     /// Compiles `modules` and writes the files.
-    pub fn compile<S: AsRef<str>>(&self, modules: &[S]) -> Result<Compiled, Box<dyn std::error::Error>> {
+    pub fn compile<S: AsRef<str>>(
+        &self,
+        modules: &[S],
+    ) -> Result<Compiled, Box<dyn std::error::Error>> {
         let out_dir = match &self.out_dir {
             Some(dir) => dir.clone(),
             None => std::env::var_os("OUT_DIR")
@@ -135,7 +158,7 @@ impl Builder {
         }
         write_if_changed(&out_dir.join("mibs.rs"), &compiled.include)?;
         if self.rerun {
-            for warning in compiled.warnings.lines().filter(|l| !l.trim().is_empty()) {
+            for warning in &compiled.warning_lines {
                 cargo_says(&format!("cargo:warning={warning}"));
             }
         }
@@ -165,9 +188,12 @@ impl Builder {
                 cargo_says(&format!("cargo:rerun-if-changed={}", path.display()));
             }
         }
-        let (errors, warnings) = render(&loaded);
-        if !errors.is_empty() {
-            return Err(BuildError { report: errors });
+        let rendered = render(&loaded);
+        if !rendered.errors.is_empty() {
+            return Err(BuildError {
+                report: rendered.report,
+                errors: rendered.errors,
+            });
         }
         let targets: Vec<_> = modules
             .iter()
@@ -176,25 +202,38 @@ impl Builder {
         let options = Options {
             runtime: self.runtime.clone(),
         };
-        let generated = rust::generate_with_dependencies(&loaded.model, &targets, &options);
+        let mut generated = rust::generate_with_dependencies(&loaded.model, &targets, &options);
+        self.policy.apply(&mut generated.diagnostics);
         let renderer = HumanRenderer::new(false);
-        let mut warnings = warnings;
+        let (mut warnings, mut warning_lines) = (rendered.warnings, rendered.warning_lines);
         for d in &generated.diagnostics {
             warnings.push_str(&renderer.render(d, &loaded.sources));
+            warning_lines.push(render_line(d, &loaded.sources));
         }
         Ok(Compiled {
             include: rust::include_file(&generated.modules),
             modules: generated.modules,
             files,
             warnings,
+            warning_lines,
         })
     }
 }
 
+/// What a load reported, rendered in full and one line each.
+#[derive(Default)]
+struct Rendered {
+    /// The errors, rendered in full.
+    report: String,
+    errors: Vec<String>,
+    warnings: String,
+    warning_lines: Vec<String>,
+}
+
 /// Errors and warnings of the requested modules and what they import, rendered.
-fn render(loaded: &Loaded) -> (String, String) {
+fn render(loaded: &Loaded) -> Rendered {
     let renderer = HumanRenderer::new(false);
-    let (mut errors, mut warnings) = (String::new(), String::new());
+    let mut out = Rendered::default();
     let mut modules: Vec<&String> = loaded.diagnostics.keys().collect();
     modules.sort();
     let all = loaded
@@ -208,12 +247,14 @@ fn render(loaded: &Loaded) -> (String, String) {
             .and_then(|f| loaded.sources.file(f))
             .is_some_and(|f| f.path.to_string_lossy().starts_with('<'));
         if d.severity == crate::Severity::Error {
-            errors.push_str(&renderer.render(d, &loaded.sources));
+            out.report.push_str(&renderer.render(d, &loaded.sources));
+            out.errors.push(render_line(d, &loaded.sources));
         } else if d.severity == crate::Severity::Warning && !shipped {
-            warnings.push_str(&renderer.render(d, &loaded.sources));
+            out.warnings.push_str(&renderer.render(d, &loaded.sources));
+            out.warning_lines.push(render_line(d, &loaded.sources));
         }
     }
-    (errors, warnings)
+    out
 }
 
 fn write_if_changed(path: &Path, text: &str) -> std::io::Result<()> {

@@ -132,6 +132,24 @@ impl HumanRenderer {
     }
 }
 
+/// One diagnostic on one line, as compilers print them: `path:line:column: message
+/// [code]` (the position of the primary label; without one, the path or nothing).
+///
+/// What a build script hands to `cargo:warning` and the proc-macro to `compile_error!`.
+pub fn render_line(diagnostic: &Diagnostic, sources: &Sources) -> String {
+    let file = diagnostic.file.and_then(|f| sources.file(f));
+    let place = match (file, &diagnostic.primary) {
+        (Some(file), Some(label)) => {
+            let (line, column) = file.line_col(label.span.start);
+            format!("{}:{line}:{column}: ", file.path.display())
+        }
+        (Some(file), None) => format!("{}: ", file.path.display()),
+        (None, _) => String::new(),
+    };
+    let message = diagnostic.message.replace(['\n', '\r'], " ");
+    format!("{place}{message} [{}]", diagnostic.code)
+}
+
 /// One diagnostic as a single JSON line: code, severity, message, file, 1-based
 /// line/column of the start and end, labels and help.
 pub fn render_json(diagnostic: &Diagnostic, sources: &Sources) -> String {

@@ -2,6 +2,7 @@
 //! net-snmp's daemons on 127.0.0.1 with a configuration the test writes, and stop them.
 
 pub mod regenerate;
+pub mod test_mib;
 
 use std::net::{IpAddr, SocketAddr, UdpSocket};
 use std::path::PathBuf;

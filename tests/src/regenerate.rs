@@ -66,7 +66,10 @@ pub fn files(root: &Path) -> Result<BTreeMap<PathBuf, String>, String> {
     {
         return Err(format!("code generation reported: {}", d.message));
     }
-    files.insert(PathBuf::from("generated/src/lib.rs"), lib_rs(&generated.modules));
+    files.insert(
+        PathBuf::from("generated/src/lib.rs"),
+        lib_rs(&generated.modules),
+    );
     files.insert(
         PathBuf::from("generated/Cargo.toml"),
         cargo_toml(&generated.modules),

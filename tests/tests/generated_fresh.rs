@@ -29,7 +29,11 @@ fn generated_code_is_fresh() {
     }
     // Files nobody generates any more.
     let on_disk = std::fs::read_dir(root.join("generated/src"))
-        .map(|dir| dir.filter_map(|e| e.ok()).map(|e| e.path()).collect::<Vec<_>>())
+        .map(|dir| {
+            dir.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .collect::<Vec<_>>()
+        })
         .unwrap_or_default();
     for path in on_disk {
         let relative = Path::new("generated/src").join(path.file_name().unwrap_or_default());

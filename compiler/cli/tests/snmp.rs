@@ -72,6 +72,9 @@ fn get_prints_what_snmpget_prints() {
         "ifSpeed.1",
         "ifType.1",
         "ifDescr.1",
+        // UNITS ("KBytes"), shown after the value.
+        "hrMemorySize.0",
+        "ifPromiscuousMode.1",
     ];
     let (ok, ours) = smic(&[&["get", target.as_str()][..], &names].concat());
     assert!(ok, "{ours}");

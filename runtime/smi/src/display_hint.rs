@@ -156,6 +156,11 @@ fn parse(hint: &str) -> Option<Vec<Spec>> {
 /// assert_eq!(parse_octets("1x:", "0:1b:21:a:b:c"), Some(vec![0, 0x1b, 0x21, 0xa, 0xb, 0xc]));
 /// assert_eq!(parse_octets("255a", "router-1"), Some(b"router-1".to_vec()));
 /// assert_eq!(parse_octets("2d-1d-1d,1d:1d:1d.1d", "2026-11-21,13:5:9.3"), Some(vec![0x07, 0xea, 11, 21, 13, 5, 9, 3]));
+/// let date_and_time = "2d-1d-1d,1d:1d:1d.1d,1a1d:1d";
+/// assert_eq!(
+///     parse_octets(date_and_time, "2026-11-21,13:5:9.3,+1:0"),
+///     Some(vec![0x07, 0xea, 11, 21, 13, 5, 9, 3, b'+', 1, 0])
+/// );
 /// assert_eq!(parse_octets("1x:", "0:zz"), None);
 /// ```
 pub fn parse_octets(hint: &str, text: &str) -> Option<Vec<u8>> {
@@ -202,9 +207,10 @@ pub fn parse_octets(hint: &str, text: &str) -> Option<Vec<u8>> {
             }
             out.extend_from_slice(&n.to_be_bytes()[16 - width..]);
         }
-        if !rest.is_empty() {
-            // A field is followed by its own separator, and nothing else.
-            rest = rest.strip_prefix(spec.separator?)?;
+        if let (Some(sep), false) = (spec.separator, rest.is_empty()) {
+            // A field is followed by its own separator, and nothing else; a field
+            // without one is followed directly by the next (`1a1d` in DateAndTime).
+            rest = rest.strip_prefix(sep)?;
         }
     }
     Some(out)

@@ -286,8 +286,12 @@ pub fn decode_values(encodings: &[IndexEncoding], mut arcs: &[u32]) -> Option<Ve
     let mut values = Vec::with_capacity(encodings.len());
     for &encoding in encodings {
         let value = match encoding {
-            IndexEncoding::Integer => IndexValue::Integer(u32::decode_part(&mut arcs, encoding).ok()?),
-            IndexEncoding::FixedString(_) | IndexEncoding::String | IndexEncoding::ImpliedString => {
+            IndexEncoding::Integer => {
+                IndexValue::Integer(u32::decode_part(&mut arcs, encoding).ok()?)
+            }
+            IndexEncoding::FixedString(_)
+            | IndexEncoding::String
+            | IndexEncoding::ImpliedString => {
                 IndexValue::Bytes(decode_octets(&mut arcs, encoding).ok()?)
             }
             IndexEncoding::ObjectIdentifier | IndexEncoding::ImpliedObjectIdentifier => {
@@ -361,13 +365,19 @@ mod tests {
     fn round_trips_every_encoding() {
         let mut out = Vec::new();
         b"ab".to_vec().encode_part(IndexEncoding::String, &mut out);
-        b"cd".to_vec().encode_part(IndexEncoding::FixedString(2), &mut out);
+        b"cd"
+            .to_vec()
+            .encode_part(IndexEncoding::FixedString(2), &mut out);
         Oid::from_vec(vec![1, 3]).encode_part(IndexEncoding::ObjectIdentifier, &mut out);
         Ipv4Addr::new(10, 0, 0, 1).encode_part(IndexEncoding::NetworkAddress, &mut out);
-        b"e".to_vec().encode_part(IndexEncoding::ImpliedString, &mut out);
+        b"e".to_vec()
+            .encode_part(IndexEncoding::ImpliedString, &mut out);
         assert_eq!(out, [2, 97, 98, 99, 100, 2, 1, 3, 1, 10, 0, 0, 1, 101]);
         let mut arcs = out.as_slice();
-        assert_eq!(Vec::<u8>::decode_part(&mut arcs, IndexEncoding::String), Ok(b"ab".to_vec()));
+        assert_eq!(
+            Vec::<u8>::decode_part(&mut arcs, IndexEncoding::String),
+            Ok(b"ab".to_vec())
+        );
         assert_eq!(
             Vec::<u8>::decode_part(&mut arcs, IndexEncoding::FixedString(2)),
             Ok(b"cd".to_vec())

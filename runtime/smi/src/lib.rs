@@ -37,7 +37,9 @@ pub use value::Value;
 #[doc(hidden)]
 pub mod __codegen {
     pub use crate::index::{Index, IndexEncoding, IndexError, IndexPart};
-    pub use crate::object::{Column, MaxAccess, Notification, ObjectType, Scalar, Status, TableEntry};
+    pub use crate::object::{
+        Column, MaxAccess, Notification, ObjectType, Scalar, Status, TableEntry,
+    };
     pub use crate::registry::{Kind, ObjectInfo, Registry};
     pub use crate::syntax::{
         BitSet, ConstraintError, Constraints, Counter32, Counter64, Enum, Enumeration, Flag,

@@ -4,7 +4,7 @@
 //! [`ObjectInfo`]s; nothing is allocated per object. A manager uses it to name the OIDs
 //! it receives (`IF-MIB::ifOperStatus.1`) and show their values (`INTEGER: up(1)`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::format::{self, ValueStyle};
 use crate::index::{IndexEncoding, decode_values, format_values};
@@ -71,7 +71,12 @@ pub struct ObjectInfo {
 
 impl ObjectInfo {
     /// A node that is not an object: its module, name, OID and kind.
-    pub const fn node(module: &'static str, name: &'static str, oid: &'static Oid, kind: Kind) -> Self {
+    pub const fn node(
+        module: &'static str,
+        name: &'static str,
+        oid: &'static Oid,
+        kind: Kind,
+    ) -> Self {
         ObjectInfo {
             module,
             name,
@@ -154,11 +159,18 @@ impl ObjectInfo {
 /// assert_eq!(enterprises.oid, oid!(1, 3, 6, 1, 4, 1));
 /// assert_eq!(registry.name_of(&"1.3.6.1.4.1.8072.3".parse().unwrap()), "SNMPv2-SMI::enterprises.8072.3");
 /// ```
+///
+/// Where several modules name the same OID or use the same descriptor (RFC1213-MIB and
+/// SNMPv2-MIB both define `sysDescr`), an SMIv2 module's node wins over SMIv1 ones, as
+/// in the compiler's model; among modules of the same language, the first registered.
+/// A module counts as SMIv1 when one of its objects has an SMIv1 `STATUS` (`mandatory`
+/// or `optional`).
 #[derive(Clone, Debug, Default)]
 pub struct Registry {
     by_oid: BTreeMap<&'static [u32], Vec<&'static ObjectInfo>>,
     by_name: HashMap<&'static str, Vec<&'static ObjectInfo>>,
     modules: Vec<&'static str>,
+    smiv1: HashSet<&'static str>,
 }
 
 impl Registry {
@@ -173,6 +185,12 @@ impl Registry {
             return;
         }
         self.modules.push(module);
+        if objects
+            .iter()
+            .any(|info| matches!(info.status, Some(Status::Mandatory | Status::Optional)))
+        {
+            self.smiv1.insert(module);
+        }
         for info in objects {
             self.by_oid.entry(info.oid.arcs()).or_default().push(info);
             self.by_name.entry(info.name).or_default().push(info);
@@ -194,31 +212,37 @@ impl Registry {
         self.by_name.is_empty()
     }
 
-    /// A node by `MODULE::name` or by bare name (the first module registered wins).
+    /// A node by `MODULE::name`, or by bare name (an SMIv2 module's wins, then the
+    /// first registered).
     pub fn get(&self, name: &str) -> Option<&'static ObjectInfo> {
-        let (module, name) = match name.split_once("::") {
-            Some((module, name)) => (Some(module), name),
-            None => (None, name),
-        };
-        self.by_name
-            .get(name)?
-            .iter()
-            .find(|info| module.is_none_or(|m| m == info.module))
-            .copied()
+        let named = self.by_name.get(name.rsplit("::").next()?)?;
+        match name.split_once("::") {
+            Some((module, _)) => named.iter().find(|info| info.module == module).copied(),
+            None => self.preferred(named),
+        }
     }
 
-    /// The node registered at exactly `oid`.
+    /// The node registered at exactly `oid` (an SMIv2 module's, where several are).
     pub fn at(&self, oid: &Oid) -> Option<&'static ObjectInfo> {
-        self.by_oid.get(oid.arcs()).and_then(|v| v.first()).copied()
+        self.by_oid.get(oid.arcs()).and_then(|v| self.preferred(v))
     }
 
     /// The node with the longest OID that prefixes `oid`, and the arcs after it.
     pub fn resolve<'o>(&self, oid: &'o Oid) -> Option<(&'static ObjectInfo, &'o [u32])> {
         let arcs = oid.arcs();
         (1..=arcs.len()).rev().find_map(|n| {
-            let info = self.by_oid.get(&arcs[..n])?.first()?;
-            Some((*info, &arcs[n..]))
+            let info = self.preferred(self.by_oid.get(&arcs[..n])?)?;
+            Some((info, &arcs[n..]))
         })
+    }
+
+    /// Of several nodes for one OID or name: the first from an SMIv2 module, else the first.
+    fn preferred(&self, infos: &[&'static ObjectInfo]) -> Option<&'static ObjectInfo> {
+        infos
+            .iter()
+            .find(|info| !self.smiv1.contains(info.module))
+            .or(infos.first())
+            .copied()
     }
 
     /// The row a column belongs to.
@@ -256,9 +280,23 @@ impl Registry {
         out
     }
 
-    /// A value shown as `snmpget` shows it for this OID.
+    /// A value shown as `snmpget` shows it for this OID: through the syntax of the
+    /// object the OID is an instance of (the longest registered prefix that is an
+    /// object, so an OID alias such as `sysUpTimeInstance` keeps `sysUpTime`'s syntax).
     pub fn format_value(&self, oid: &Oid, value: &Value) -> String {
-        let info = self.resolve(oid).map(|(info, _)| info);
+        let arcs = oid.arcs();
+        let info = (1..=arcs.len()).rev().find_map(|n| {
+            let objects = self
+                .by_oid
+                .get(&arcs[..n])?
+                .iter()
+                .filter(|i| i.syntax.is_some());
+            objects
+                .clone()
+                .find(|i| !self.smiv1.contains(i.module))
+                .or_else(|| objects.clone().next())
+                .copied()
+        });
         let syntax = info.and_then(|i| i.syntax);
         let style = ValueStyle {
             display_hint: syntax.and_then(|s| s.display_hint),
@@ -273,5 +311,71 @@ impl Registry {
     /// `name = value`, as `snmpwalk` prints a variable binding.
     pub fn format_varbind(&self, oid: &Oid, value: &Value) -> String {
         format!("{} = {}", self.name_of(oid), self.format_value(oid, value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::oid;
+
+    const BRANCH: &Oid = oid!(1, 3, 9);
+    const THING: &Oid = oid!(1, 3, 9, 1);
+    const THING_INSTANCE: &Oid = oid!(1, 3, 9, 1, 0);
+
+    const fn object(module: &'static str, status: Status) -> ObjectInfo {
+        ObjectInfo {
+            syntax: Some(SyntaxInfo {
+                type_name: "INTEGER",
+                display_hint: None,
+                values: &[(1, "up"), (2, "down")],
+                bits: &[],
+                is_bits: false,
+            }),
+            access: Some(MaxAccess::ReadOnly),
+            status: Some(status),
+            ..ObjectInfo::node(module, "thing", THING, Kind::Scalar)
+        }
+    }
+
+    static OLD: [ObjectInfo; 2] = [
+        ObjectInfo::node("OLD-MIB", "branch", BRANCH, Kind::Node),
+        object("OLD-MIB", Status::Mandatory),
+    ];
+    static NEW: [ObjectInfo; 3] = [
+        ObjectInfo::node("NEW-MIB", "branch", BRANCH, Kind::Node),
+        object("NEW-MIB", Status::Current),
+        ObjectInfo::node("NEW-MIB", "thingInstance", THING_INSTANCE, Kind::Node),
+    ];
+
+    #[test]
+    fn smiv2_names_win_whatever_the_registration_order() {
+        let mut registry = Registry::new();
+        registry.register("OLD-MIB", &OLD);
+        registry.register("NEW-MIB", &NEW);
+        let thing: Oid = "1.3.9.1.5".parse().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(registry.name_of(&thing), "NEW-MIB::thing.5");
+        assert_eq!(registry.get("branch").map(|i| i.module), Some("NEW-MIB"));
+        assert_eq!(
+            registry.get("OLD-MIB::branch").map(|i| i.module),
+            Some("OLD-MIB")
+        );
+        assert_eq!(registry.at(BRANCH).map(|i| i.module), Some("NEW-MIB"));
+        // Alone, the SMIv1 module still names its nodes.
+        let mut old = Registry::new();
+        old.register("OLD-MIB", &OLD);
+        assert_eq!(old.name_of(&thing), "OLD-MIB::thing.5");
+    }
+
+    #[test]
+    fn an_alias_below_an_object_keeps_the_object_syntax() {
+        let mut registry = Registry::new();
+        registry.register("NEW-MIB", &NEW);
+        // The name is the alias (the longest match), as net-snmp names
+        // `DISMAN-EXPRESSION-MIB::sysUpTimeInstance`; the value is shown through the object.
+        assert_eq!(
+            registry.format_varbind(THING_INSTANCE, &Value::Integer(2)),
+            "NEW-MIB::thingInstance = INTEGER: down(2)"
+        );
     }
 }

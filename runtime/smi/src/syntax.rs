@@ -101,7 +101,12 @@ impl Constraints {
     /// assert_eq!(C.check_number(11).unwrap_err().to_string(), "11 is outside the allowed ranges 1..10 | 20");
     /// ```
     pub fn check_number(&self, value: i128) -> Result<(), ConstraintError> {
-        if self.ranges.is_empty() || self.ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&value)) {
+        if self.ranges.is_empty()
+            || self
+                .ranges
+                .iter()
+                .any(|&(lo, hi)| (lo..=hi).contains(&value))
+        {
             Ok(())
         } else {
             Err(ConstraintError::Range {
@@ -485,7 +490,9 @@ impl<F: Flag> BitSet<F> {
     /// Whether a position is set.
     pub fn contains_position(&self, position: u32) -> bool {
         let (byte, bit) = ((position / 8) as usize, position % 8);
-        self.octets.get(byte).is_some_and(|b| b & (0x80 >> bit) != 0)
+        self.octets
+            .get(byte)
+            .is_some_and(|b| b & (0x80 >> bit) != 0)
     }
 
     /// Whether a flag is set.

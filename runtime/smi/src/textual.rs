@@ -10,7 +10,9 @@ use std::net::Ipv4Addr;
 use crate::display_hint::{format_octets, parse_integer, parse_octets};
 use crate::format::{ValueStyle, value as format_value};
 use crate::index::{IndexEncoding, IndexError, IndexPart};
-use crate::syntax::{ConstraintError, Constraints, Counter32, Counter64, Opaque, Syntax, TimeTicks, ValueError};
+use crate::syntax::{
+    ConstraintError, Constraints, Counter32, Counter64, Opaque, Syntax, TimeTicks, ValueError,
+};
 use crate::{Oid, Value};
 
 /// A textual convention (or a named type) generated from a MIB.
@@ -159,7 +161,9 @@ integer_text! {
 impl FromText for Vec<u8> {
     fn from_text(text: &str, hint: Option<&str>) -> Result<Self, ParseError> {
         match hint {
-            Some(h) => parse_octets(h, text).ok_or_else(|| bad(text, "string for its DISPLAY-HINT")),
+            Some(h) => {
+                parse_octets(h, text).ok_or_else(|| bad(text, "string for its DISPLAY-HINT"))
+            }
             None => match text.strip_prefix("0x") {
                 Some(hex) if hex.len() % 2 == 0 && hex.chars().all(|c| c.is_ascii_hexdigit()) => {
                     Ok((0..hex.len())

@@ -46,17 +46,35 @@ impl Value {
 }
 
 /// net-snmp's `snmpwalk -On` notation: `STRING: "x"`, `INTEGER: 5`, `Timeticks: (5) ...`.
+///
+/// ```
+/// use smic_smi::Value;
+/// let quoted = Value::OctetString(br#"say "hi" \o/"#.to_vec());
+/// assert_eq!(quoted.to_string(), r#"STRING: "say \"hi\" \\o/""#);
+/// assert_eq!(Value::OctetString(Vec::new()).to_string(), r#""""#);
+/// assert_eq!(Value::OctetString(vec![0, 1]).to_string(), "Hex-STRING: 00 01");
+/// ```
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Value::Integer(n) => write!(f, "INTEGER: {n}"),
+            // net-snmp prints an empty string without its type, and escapes quotes and
+            // backslashes inside a quoted one.
+            Value::OctetString(bytes) if bytes.is_empty() => f.write_str("\"\""),
             Value::OctetString(bytes) => match std::str::from_utf8(bytes) {
                 Ok(text)
                     if !text
                         .chars()
                         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) =>
                 {
-                    write!(f, "STRING: \"{text}\"")
+                    f.write_str("STRING: \"")?;
+                    for c in text.chars() {
+                        if matches!(c, '"' | '\\') {
+                            f.write_str("\\")?;
+                        }
+                        write!(f, "{c}")?;
+                    }
+                    f.write_str("\"")
                 }
                 _ => {
                     f.write_str("Hex-STRING:")?;

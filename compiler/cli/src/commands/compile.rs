@@ -82,7 +82,10 @@ fn write_rust(args: &CompileArgs, loaded: &smic::resolve::Loaded) -> ExitCode {
         .iter()
         .map(|m| (m.file_name.clone(), m.code.clone()))
         .collect();
-    files.push(("mibs.rs".to_string(), rust::include_file(&generated.modules)));
+    files.push((
+        "mibs.rs".to_string(),
+        rust::include_file(&generated.modules),
+    ));
     for (name, text) in files {
         let path = args.out.join(name);
         if let Err(err) = crate::write_if_changed(&path, text.as_bytes()) {

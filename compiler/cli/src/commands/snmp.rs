@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::Args;
 use smic::Policy;
 use smic::model::{BaseType, Model, instance};
-use smic_smi::display_hint::{format_integer, format_octets};
+use smic_smi::format::{self, ValueStyle};
 use smic_smi::{Oid, Value};
 use smic_snmp::client::{Client, Config};
 use smic_snmp::{VarBind, Version};
@@ -268,56 +268,35 @@ fn resolve(model: &Model, text: &str) -> Result<Oid, String> {
     crate::commands::translate::to_oid(model, text)
 }
 
-/// A value as net-snmp shows it, with enumeration labels and DISPLAY-HINTs from the MIB.
+/// A value as net-snmp shows it: the runtime's formatting, told by the model what the
+/// MIB says (enumeration and BITS labels, DISPLAY-HINT, UNITS) and naming OID values.
 fn show(model: &Model, oid: &smic::model::Oid, value: &Value) -> String {
     let node = model.longest_prefix(oid).map(|id| model.node(id));
     let syntax = node.and_then(|n| n.syntax.as_ref());
-    let hint = syntax
-        .and_then(|s| s.named)
-        .and_then(|t| model.ty(t).display_hint.as_deref());
-    match (value, syntax) {
-        (Value::Integer(n), Some(s)) if !s.values.is_empty() => {
-            match s.values.iter().find(|v| v.value == i64::from(*n)) {
-                Some(v) => format!("INTEGER: {}({n})", v.label),
-                None => format!("INTEGER: {n}"),
-            }
-        }
-        (Value::Integer(n), _) if hint.is_some() => {
-            format!(
-                "INTEGER: {}",
-                hint.and_then(|h| format_integer(h, i64::from(*n)))
-                    .unwrap_or_else(|| n.to_string())
-            )
-        }
-        (Value::OctetString(bytes), Some(_)) if hint.is_some() => {
-            match hint.and_then(|h| format_octets(h, bytes)) {
-                Some(text) => format!("STRING: {text}"),
-                None => value.to_string(),
-            }
-        }
-        (Value::ObjectIdentifier(value), _) => {
-            format!(
-                "OID: {}",
-                instance::name_of(model, value).unwrap_or_else(|| format!(".{value}"))
-            )
-        }
-        (Value::TimeTicks(t), _) => {
-            let (days, rest) = (t / 8_640_000, t % 8_640_000);
-            let (hours, minutes, seconds, centis) = (
-                rest / 360_000,
-                rest / 6000 % 60,
-                rest / 100 % 60,
-                rest % 100,
-            );
-            let days = match days {
-                0 => String::new(),
-                1 => "1 day, ".to_string(),
-                n => format!("{n} days, "),
-            };
-            format!("Timeticks: ({t}) {days}{hours}:{minutes:02}:{seconds:02}.{centis:02}")
-        }
-        _ => value.to_string(),
-    }
+    let is_bits = syntax.is_some_and(|s| s.base == BaseType::Bits);
+    let named = syntax.map_or(&[][..], |s| s.values.as_slice());
+    let values: Vec<(i32, &str)> = named
+        .iter()
+        .filter(|_| !is_bits)
+        .filter_map(|v| Some((i32::try_from(v.value).ok()?, v.label.as_str())))
+        .collect();
+    let bits: Vec<(u32, &str)> = named
+        .iter()
+        .filter(|_| is_bits)
+        .filter_map(|v| Some((u32::try_from(v.value).ok()?, v.label.as_str())))
+        .collect();
+    let style = ValueStyle {
+        display_hint: syntax
+            .and_then(|s| s.named)
+            .and_then(|t| model.ty(t).display_hint.as_deref()),
+        values: &values,
+        bits: &bits,
+        units: node.and_then(|n| n.units.as_deref()),
+        is_bits,
+    };
+    format::value(value, &style, &|o| {
+        instance::name_of(model, o).unwrap_or_else(|| format!(".{o}"))
+    })
 }
 
 /// A SET value from net-snmp's TYPE letter (or `=`: the MIB's syntax decides).

@@ -71,7 +71,11 @@ mod tests {
 
     #[test]
     fn fences_descriptions_longer_than_any_backtick_run() {
-        let text = attrs("`x`", Some("Uses ```code``` and\n      [links] <b>\n        indented")).to_string();
+        let text = attrs(
+            "`x`",
+            Some("Uses ```code``` and\n      [links] <b>\n        indented"),
+        )
+        .to_string();
         assert!(text.contains("\" ````text\""), "{text}");
         assert!(text.contains("\" [links] <b>\""), "{text}");
         assert!(text.contains("\"   indented\""), "{text}");

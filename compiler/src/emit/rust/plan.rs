@@ -141,7 +141,9 @@ impl<'a> Plan<'a> {
     }
 
     pub(super) fn index_name(&self, row: NodeId) -> &str {
-        self.indexes.get(&row).map_or("UnnamedIndex", String::as_str)
+        self.indexes
+            .get(&row)
+            .map_or("UnnamedIndex", String::as_str)
     }
 
     pub(super) fn type_name(&self, t: TypeId) -> &str {

@@ -94,13 +94,12 @@ fn bounds_tokens(bounds: &[Bounds]) -> TokenStream {
 fn constraints(syntax: &Syntax) -> Option<(Vec<Bounds>, Vec<Bounds>)> {
     let natural = natural_range(syntax.base);
     let says_nothing = syntax.ranges.len() == 1 && Some(syntax.ranges[0]) == natural;
-    let ranges: Vec<Bounds> = if says_nothing
-        || matches!(syntax.base, BaseType::IpAddress | BaseType::NetworkAddress)
-    {
-        Vec::new()
-    } else {
-        syntax.ranges.clone()
-    };
+    let ranges: Vec<Bounds> =
+        if says_nothing || matches!(syntax.base, BaseType::IpAddress | BaseType::NetworkAddress) {
+            Vec::new()
+        } else {
+            syntax.ranges.clone()
+        };
     let sizes = if matches!(
         syntax.base,
         BaseType::OctetString | BaseType::Opaque | BaseType::Bits
@@ -288,12 +287,18 @@ impl<'p, 'm> ModuleGen<'p, 'm> {
         } else {
             "type"
         };
-        let status = ty.status.map_or(String::new(), |s| format!(", {}", s.as_str()));
+        let status = ty
+            .status
+            .map_or(String::new(), |s| format!(", {}", s.as_str()));
         let summary = format!("`{mib_name}`: {kind} ({}){status}.", facts.join(", "));
         let docs = docs::attrs(&summary, ty.description.as_deref());
         match shape(&ty.syntax) {
-            Shape::Enum => self.enumeration(&name, mib_name, &ty.syntax.values, docs, ty.span, ty.module),
-            Shape::Flags => self.flags(&name, mib_name, &ty.syntax.values, docs),
+            Shape::Enum => {
+                self.enumeration(&name, mib_name, &ty.syntax.values, docs, ty.span, ty.module)
+            }
+            Shape::Flags => {
+                self.flags(&name, mib_name, &ty.syntax.values, docs, ty.span, ty.module)
+            }
             Shape::Plain => {
                 let base = base_tokens(ty.syntax.base);
                 let copy = is_copy(ty.syntax.base).then(|| quote!(Copy,));
@@ -369,13 +374,23 @@ impl<'p, 'm> ModuleGen<'p, 'm> {
         let mut out = Vec::new();
         for value in values {
             let reason = if !fits(value.value) {
-                Some("does not fit the Rust representation")
+                Some((
+                    "does not fit the Rust representation",
+                    "values without a variant still travel as `Enum::Unknown`".to_string(),
+                ))
             } else if !seen.insert(value.value) {
-                Some("repeats a value already named")
+                let first = values
+                    .iter()
+                    .find(|v| v.value == value.value)
+                    .map_or("", |v| v.label.as_str());
+                Some((
+                    "repeats a value already named",
+                    format!("the value travels as the variant of `{first}`"),
+                ))
             } else {
                 None
             };
-            if let Some(reason) = reason {
+            if let Some((reason, help)) = reason {
                 let mut d = Diagnostic::new(
                     Code::RustEnumValueDropped,
                     format!(
@@ -384,14 +399,17 @@ impl<'p, 'm> ModuleGen<'p, 'm> {
                     ),
                 )
                 .at(span, "defined here")
-                .help("values without a variant still travel as `Enum::Unknown`");
+                .help(help);
                 if let Some(file) = self.plan.model.module(module).file {
                     d = d.in_file(file);
                 }
                 self.diagnostics.push(d);
                 continue;
             }
-            let (name, _) = ns.claim(&names::type_name(&value.label), &format!("V{}", value.value));
+            let (name, _) = ns.claim(
+                &names::type_name(&value.label),
+                &format!("V{}", value.value),
+            );
             out.push((ident(&name), value.value, value.label.clone()));
         }
         out
@@ -406,13 +424,7 @@ impl<'p, 'm> ModuleGen<'p, 'm> {
         span: crate::Span,
         module: ModuleId,
     ) -> TokenStream {
-        let variants = self.variants(
-            values,
-            |v| i32::try_from(v).is_ok(),
-            mib_name,
-            span,
-            module,
-        );
+        let variants = self.variants(values, |v| i32::try_from(v).is_ok(), mib_name, span, module);
         let decl = variants.iter().map(|(v, n, label)| {
             let doc = format!(" `{label}({n})`");
             let n = int_lit(i128::from(*n));
@@ -472,8 +484,9 @@ impl<'p, 'm> ModuleGen<'p, 'm> {
         mib_name: &str,
         values: &[NamedValue],
         docs: TokenStream,
+        span: crate::Span,
+        module: ModuleId,
     ) -> TokenStream {
-        let (span, module) = (crate::Span::default(), self.module);
         let variants = self.variants(
             values,
             |v| u32::try_from(v).is_ok_and(|v| v < 65536),
@@ -622,7 +635,9 @@ impl<'p, 'm> ModuleGen<'p, 'm> {
         let value_item = if self.is_inline_enum(n) {
             let values = syntax.map_or(&[][..], |s| s.values.as_slice());
             match syntax.map(shape) {
-                Some(Shape::Flags) => self.flags(&name, mib_name, values, docs),
+                Some(Shape::Flags) => {
+                    self.flags(&name, mib_name, values, docs, node.span, node.module)
+                }
                 _ => self.enumeration(&name, mib_name, values, docs, node.span, node.module),
             }
         } else {
@@ -925,10 +940,7 @@ impl<'p, 'm> ModuleGen<'p, 'm> {
         }
         let docs = docs::attrs(&summary, node.description.as_deref());
         let (item, body) = if decl.is_empty() {
-            (
-                quote!(pub struct #name;),
-                quote!(::std::vec::Vec::new()),
-            )
+            (quote!(pub struct #name;), quote!(::std::vec::Vec::new()))
         } else {
             (
                 quote!(pub struct #name { #(#decl,)* }),

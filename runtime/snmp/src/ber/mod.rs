@@ -31,11 +31,11 @@ pub mod tag {
     pub const OPAQUE: u8 = 0x44;
     /// `Counter64` ([APPLICATION 6]).
     pub const COUNTER64: u8 = 0x46;
-    /// `noSuchObject` ([0] IMPLICIT NULL).
+    /// `noSuchObject` (`[0] IMPLICIT NULL`).
     pub const NO_SUCH_OBJECT: u8 = 0x80;
-    /// `noSuchInstance` ([1] IMPLICIT NULL).
+    /// `noSuchInstance` (`[1] IMPLICIT NULL`).
     pub const NO_SUCH_INSTANCE: u8 = 0x81;
-    /// `endOfMibView` ([2] IMPLICIT NULL).
+    /// `endOfMibView` (`[2] IMPLICIT NULL`).
     pub const END_OF_MIB_VIEW: u8 = 0x82;
 }
 

@@ -4,8 +4,14 @@
 //! A driver task owns the socket and the sans-IO [`core::Requests`] table; callers send
 //! it requests and await their responses. Responses from the wrong address, for unknown
 //! requests or that do not decode are dropped, as on any UDP manager.
+//!
+//! Besides the raw operations on OIDs and [`Value`]s, the client reads MIB objects as
+//! the Rust types smic generates: [`Client::get_scalar`], [`Client::get_column`],
+//! [`Client::table`] and [`Client::table_partial`], generic over the traits of
+//! [`smic_smi::object`] and failing with [`BindingError`] where a binding does not fit.
 
 pub mod core;
+mod typed;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -16,6 +22,7 @@ use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
 
 use self::core::{Event, Requests};
+pub use self::typed::{BindingError, PartialTable};
 use crate::message::{AnyPdu, Message, Pdu, PduType, VarBind, Version};
 
 /// How a [`Client`] talks to its agent.
@@ -103,6 +110,10 @@ pub enum Error {
     /// The client's driver task is gone.
     #[error("the client was closed")]
     Closed,
+    /// A typed read got a binding that does not fit its object: an exception, a value
+    /// of the wrong type or out of range, an instance that is not a valid index.
+    #[error(transparent)]
+    Binding(#[from] BindingError),
 }
 
 fn status_name(status: i32) -> String {
