@@ -93,3 +93,41 @@ pub fn net_snmp(tool: &str, args: &[&str]) -> String {
         .unwrap_or_else(|err| panic!("cannot run {tool} ({err}); install Debian's `snmp`"));
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
+
+/// A manager configuration for tests: this community, 500 ms timeout, two retries.
+pub fn client_config(version: smic_snmp::Version, community: &str) -> smic_snmp::client::Config {
+    smic_snmp::client::Config {
+        version,
+        community: community.as_bytes().to_vec(),
+        timeout: std::time::Duration::from_millis(500),
+        retries: 2,
+        ..smic_snmp::client::Config::default()
+    }
+}
+
+/// A client of `snmpd` once the daemon answers a `sysDescr.0` GET (it needs a moment
+/// after starting).
+///
+/// # Panics
+/// When the client cannot be made, or snmpd does not answer within four seconds (the
+/// panic shows snmpd's log).
+pub async fn connect_when_ready(
+    snmpd: &Snmpd,
+    config: smic_snmp::client::Config,
+) -> smic_snmp::client::Client {
+    let client = smic_snmp::client::Client::connect(snmpd.addr, config)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    for _ in 0..40 {
+        let probe = client
+            .get(std::slice::from_ref(smic_smi::oid!(
+                1, 3, 6, 1, 2, 1, 1, 1, 0
+            )))
+            .await;
+        if probe.is_ok() {
+            return client;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("snmpd did not answer; its log:\n{}", snmpd.log());
+}

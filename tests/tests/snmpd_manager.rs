@@ -2,7 +2,6 @@
 //! errors, compared with what net-snmp's own `snmpget` and `snmpwalk` see.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use smic_smi::{Oid, Value, oid};
 use smic_snmp::client::{Client, Config, Error};
@@ -34,30 +33,11 @@ sysServices 72
 ";
 
 fn config(version: Version, community: &str) -> Config {
-    Config {
-        version,
-        community: community.as_bytes().to_vec(),
-        timeout: Duration::from_millis(500),
-        retries: 2,
-        ..Config::default()
-    }
+    smic_tests::client_config(version, community)
 }
 
 async fn ready(snmpd: &Snmpd) -> Client {
-    let client = Client::connect(snmpd.addr, config(Version::V2c, "public"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    for _ in 0..40 {
-        if client
-            .get(std::slice::from_ref(oid!(1, 3, 6, 1, 2, 1, 1, 1, 0)))
-            .await
-            .is_ok()
-        {
-            return client;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("snmpd did not answer; its log:\n{}", snmpd.log());
+    smic_tests::connect_when_ready(snmpd, config(Version::V2c, "public")).await
 }
 
 /// A value as comparable text, from smic's side.

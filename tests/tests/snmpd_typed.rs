@@ -4,7 +4,6 @@
 //! registry against `snmpwalk`, line by line.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use smic_mibs::if_mib::IfEntry;
 use smic_mibs::snmpv2_mib::{SysDescr, SysObjectID, SysServices, SysUpTime};
@@ -24,30 +23,11 @@ sysContact nobody
 ";
 
 fn config(version: Version) -> Config {
-    Config {
-        version,
-        community: b"public".to_vec(),
-        timeout: Duration::from_millis(500),
-        retries: 2,
-        ..Config::default()
-    }
+    smic_tests::client_config(version, "public")
 }
 
 async fn ready(snmpd: &Snmpd, version: Version) -> Client {
-    let client = Client::connect(snmpd.addr, config(version))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    for _ in 0..40 {
-        if client
-            .get(std::slice::from_ref(oid!(1, 3, 6, 1, 2, 1, 1, 1, 0)))
-            .await
-            .is_ok()
-        {
-            return client;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("snmpd did not answer; its log:\n{}", snmpd.log());
+    smic_tests::connect_when_ready(snmpd, config(version)).await
 }
 
 fn mibs() -> String {

@@ -1,41 +1,10 @@
 //! Instance OIDs: the suffix after an object's OID, decoded through the row's INDEX
 //! (RFC 2578 §7.7), and written the way net-snmp writes it (`.5`, `."public"`).
 
+pub use smic_smi::index::IndexValue;
+use smic_smi::index::{IndexEncoding as RuntimeEncoding, decode_values, format_values};
+
 use super::{IndexEncoding, Model, NodeId, NodeKind, Oid};
-
-/// One decoded index value.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum IndexValue {
-    /// An integer sub-identifier.
-    Integer(u32),
-    /// Octets.
-    Bytes(Vec<u8>),
-    /// An OID.
-    Oid(Oid),
-    /// An IPv4 address.
-    IpAddress([u8; 4]),
-}
-
-impl IndexValue {
-    fn write(&self, out: &mut String) {
-        match self {
-            IndexValue::Integer(n) => out.push_str(&format!(".{n}")),
-            IndexValue::Bytes(bytes)
-                if !bytes.is_empty()
-                    && bytes.iter().all(|b| (0x20..0x7f).contains(b) && *b != b'"') =>
-            {
-                out.push_str(&format!(".\"{}\"", String::from_utf8_lossy(bytes)));
-            }
-            IndexValue::Bytes(bytes) if bytes.is_empty() => out.push_str(".\"\""),
-            IndexValue::Bytes(bytes) => {
-                out.push_str(".0x");
-                out.extend(bytes.iter().map(|b| format!("{b:02x}")));
-            }
-            IndexValue::Oid(oid) => out.push_str(&format!(".{oid}")),
-            IndexValue::IpAddress([a, b, c, d]) => out.push_str(&format!(".{a}.{b}.{c}.{d}")),
-        }
-    }
-}
 
 /// The row whose INDEX describes instances of `id` (the row itself or a column's row).
 pub fn row_of(model: &Model, id: NodeId) -> Option<NodeId> {
@@ -54,72 +23,16 @@ pub fn row_of(model: &Model, id: NodeId) -> Option<NodeId> {
     }
 }
 
-/// Decodes `arcs` through the index of `row`; `None` if they do not fit it exactly.
+/// Decodes `arcs` through the index of `row` with the runtime's codecs; `None` if they
+/// do not fit it exactly.
 pub fn decode(model: &Model, row: NodeId, arcs: &[u32]) -> Option<Vec<IndexValue>> {
-    let index = &model.node(row).index;
-    if index.is_empty() {
-        return None;
-    }
-    let mut rest = arcs;
-    let mut values = Vec::with_capacity(index.len());
-    let byte = |a: &u32| u8::try_from(*a).ok();
-    for component in index {
-        let (value, used) = match component.encoding {
-            IndexEncoding::Integer => (IndexValue::Integer(*rest.first()?), 1),
-            IndexEncoding::FixedString(n) => {
-                let n = n as usize;
-                (
-                    IndexValue::Bytes(rest.get(..n)?.iter().map(byte).collect::<Option<_>>()?),
-                    n,
-                )
-            }
-            IndexEncoding::String => {
-                let n = *rest.first()? as usize;
-                (
-                    IndexValue::Bytes(
-                        rest.get(1..1 + n)?
-                            .iter()
-                            .map(byte)
-                            .collect::<Option<_>>()?,
-                    ),
-                    1 + n,
-                )
-            }
-            IndexEncoding::ImpliedString => (
-                IndexValue::Bytes(rest.iter().map(byte).collect::<Option<_>>()?),
-                rest.len(),
-            ),
-            IndexEncoding::ObjectIdentifier => {
-                let n = *rest.first()? as usize;
-                (
-                    IndexValue::Oid(Oid::from_vec(rest.get(1..1 + n)?.to_vec())),
-                    1 + n,
-                )
-            }
-            IndexEncoding::ImpliedObjectIdentifier => {
-                (IndexValue::Oid(Oid::from_vec(rest.to_vec())), rest.len())
-            }
-            IndexEncoding::IpAddress => {
-                let ip = rest
-                    .get(..4)?
-                    .iter()
-                    .map(byte)
-                    .collect::<Option<Vec<u8>>>()?;
-                (IndexValue::IpAddress([ip[0], ip[1], ip[2], ip[3]]), 4)
-            }
-            IndexEncoding::NetworkAddress => {
-                let ip = rest
-                    .get(1..5)?
-                    .iter()
-                    .map(byte)
-                    .collect::<Option<Vec<u8>>>()?;
-                (IndexValue::IpAddress([ip[0], ip[1], ip[2], ip[3]]), 5)
-            }
-        };
-        values.push(value);
-        rest = &rest[used..];
-    }
-    rest.is_empty().then_some(values)
+    let encodings: Vec<RuntimeEncoding> = model
+        .node(row)
+        .index
+        .iter()
+        .map(|c| c.encoding.to_runtime())
+        .collect();
+    decode_values(&encodings, arcs)
 }
 
 /// `MODULE::name` followed by the instance suffix, decoded where the row is known.
@@ -133,7 +46,7 @@ pub fn name_of(model: &Model, oid: &Oid) -> Option<String> {
         _ => None,
     };
     match decoded {
-        Some(values) => values.iter().for_each(|v| v.write(&mut out)),
+        Some(values) => out.push_str(&format_values(&values)),
         None => suffix.iter().for_each(|a| out.push_str(&format!(".{a}"))),
     }
     Some(out)

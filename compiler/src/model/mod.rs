@@ -376,6 +376,23 @@ pub enum IndexEncoding {
     NetworkAddress,
 }
 
+impl IndexEncoding {
+    /// The runtime's name for the same encoding (whose codecs decode instances).
+    pub fn to_runtime(self) -> smic_smi::index::IndexEncoding {
+        use smic_smi::index::IndexEncoding as R;
+        match self {
+            IndexEncoding::Integer => R::Integer,
+            IndexEncoding::FixedString(n) => R::FixedString(n),
+            IndexEncoding::String => R::String,
+            IndexEncoding::ImpliedString => R::ImpliedString,
+            IndexEncoding::ObjectIdentifier => R::ObjectIdentifier,
+            IndexEncoding::ImpliedObjectIdentifier => R::ImpliedObjectIdentifier,
+            IndexEncoding::IpAddress => R::IpAddress,
+            IndexEncoding::NetworkAddress => R::NetworkAddress,
+        }
+    }
+}
+
 /// One component of a row's index.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct IndexComponent {

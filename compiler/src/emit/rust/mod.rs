@@ -84,20 +84,7 @@ pub struct Generated {
 /// assert!(out.modules[0].depends_on.contains("IANAifType-MIB"));
 /// ```
 pub fn generate(model: &Model, modules: &[ModuleId], options: &Options) -> Generated {
-    let mut plan = Plan::new(model, options);
-    let mut out = Generated::default();
-    for &id in modules {
-        plan.name_module(id);
-    }
-    for &id in modules {
-        let (module, mut diagnostics) = generate_module(&plan, id);
-        out.diagnostics.append(&mut diagnostics);
-        out.modules.push(module);
-    }
-    let mut planned = plan.into_diagnostics();
-    planned.append(&mut out.diagnostics);
-    out.diagnostics = planned;
-    out
+    generate_modules(model, modules.to_vec(), options, false)
 }
 
 /// Generates `targets` and every module their code refers to, transitively: what a
@@ -108,25 +95,44 @@ pub fn generate_with_dependencies(
     targets: &[ModuleId],
     options: &Options,
 ) -> Generated {
-    let mut wanted: Vec<ModuleId> = targets
+    let targets = targets
         .iter()
         .copied()
         .filter(|&id| !model.module(id).is_base)
         .collect();
-    loop {
-        let out = generate(model, &wanted, options);
-        let missing: BTreeSet<ModuleId> = out
-            .modules
-            .iter()
-            .flat_map(|m| &m.depends_on)
-            .filter_map(|name| model.module_id(name))
-            .filter(|id| !wanted.contains(id))
-            .collect();
-        if missing.is_empty() {
-            return out;
+    generate_modules(model, targets, options, true)
+}
+
+/// Generates `wanted` in order, and with `follow`, appends each module its code uses
+/// as it is found (one naming plan, each module generated once).
+fn generate_modules(
+    model: &Model,
+    mut wanted: Vec<ModuleId>,
+    options: &Options,
+    follow: bool,
+) -> Generated {
+    let mut plan = Plan::new(model, options);
+    let mut out = Generated::default();
+    let mut next = 0;
+    while let Some(&id) = wanted.get(next) {
+        next += 1;
+        plan.request(id);
+        let (module, mut diagnostics) = generate_module(&plan, id);
+        if follow {
+            let used = module.depends_on.iter().filter_map(|m| model.module_id(m));
+            for dep in used.collect::<Vec<_>>() {
+                if !wanted.contains(&dep) {
+                    wanted.push(dep);
+                }
+            }
         }
-        wanted.extend(missing);
+        out.diagnostics.append(&mut diagnostics);
+        out.modules.push(module);
     }
+    let mut planned = plan.into_diagnostics();
+    planned.append(&mut out.diagnostics);
+    out.diagnostics = planned;
+    out
 }
 
 /// The modules of a model that [`generate`] handles: everything except the base modules

@@ -50,7 +50,7 @@ impl<'a> Plan<'a> {
     }
 
     /// Marks a module as generated (its diagnostics are reported).
-    pub(super) fn name_module(&mut self, id: ModuleId) {
+    pub(super) fn request(&mut self, id: ModuleId) {
         self.requested.insert(id);
     }
 

@@ -162,6 +162,60 @@ fn encoding_type(encoding: IndexEncoding) -> TokenStream {
     }
 }
 
+/// The parts an enumeration and a BITS flag set share: the enum (`#[repr]` over the
+/// number type unless it has no variant), the `(number, label)` table, the `number =>
+/// variant` match arms, and the variant-to-number cast.
+struct NumberedEnum {
+    item: TokenStream,
+    table: Vec<TokenStream>,
+    arms: Vec<TokenStream>,
+    cast: TokenStream,
+}
+
+fn numbered_enum(
+    name: &proc_macro2::Ident,
+    variants: &[(proc_macro2::Ident, i64, String)],
+    docs: TokenStream,
+    repr: TokenStream,
+) -> NumberedEnum {
+    let decl = variants.iter().map(|(v, n, label)| {
+        let doc = format!(" `{label}({n})`");
+        let n = int_lit(i128::from(*n));
+        quote!(#[doc = #doc] #v = #n)
+    });
+    let table = variants
+        .iter()
+        .map(|(_, n, label)| {
+            let n = int_lit(i128::from(*n));
+            quote!((#n, #label))
+        })
+        .collect();
+    let arms = variants
+        .iter()
+        .map(|(v, n, _)| {
+            let n = int_lit(i128::from(*n));
+            quote!(#n => ::core::option::Option::Some(Self::#v))
+        })
+        .collect();
+    // A zero-variant enum can have no `#[repr]`, and has no value to convert.
+    let (repr, cast) = if variants.is_empty() {
+        (quote!(), quote!(match self {}))
+    } else {
+        (quote!(#[repr(#repr)]), quote!(self as #repr))
+    };
+    NumberedEnum {
+        item: quote! {
+            #docs
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+            #repr
+            pub enum #name { #(#decl,)* }
+        },
+        table,
+        arms,
+        cast,
+    }
+}
+
 /// Generates one module's items.
 pub(super) struct ModuleGen<'p, 'm> {
     plan: &'p Plan<'m>,
@@ -425,29 +479,14 @@ impl<'p, 'm> ModuleGen<'p, 'm> {
         module: ModuleId,
     ) -> TokenStream {
         let variants = self.variants(values, |v| i32::try_from(v).is_ok(), mib_name, span, module);
-        let decl = variants.iter().map(|(v, n, label)| {
-            let doc = format!(" `{label}({n})`");
-            let n = int_lit(i128::from(*n));
-            quote!(#[doc = #doc] #v = #n)
-        });
-        let table = variants.iter().map(|(_, n, label)| {
-            let n = int_lit(i128::from(*n));
-            quote!((#n, #label))
-        });
-        let arms = variants.iter().map(|(v, n, _)| {
-            let n = int_lit(i128::from(*n));
-            quote!(#n => ::core::option::Option::Some(Self::#v))
-        });
-        let (repr, to_i32) = if variants.is_empty() {
-            (quote!(), quote!(match self {}))
-        } else {
-            (quote!(#[repr(i32)]), quote!(self as i32))
-        };
+        let NumberedEnum {
+            item,
+            table,
+            arms,
+            cast,
+        } = numbered_enum(name, &variants, docs, quote!(i32));
         quote! {
-            #docs
-            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-            #repr
-            pub enum #name { #(#decl,)* }
+            #item
 
             impl rt::Enumeration for #name {
                 const TYPE_NAME: &'static str = #mib_name;
@@ -459,7 +498,7 @@ impl<'p, 'm> ModuleGen<'p, 'm> {
                     }
                 }
                 fn to_i32(self) -> i32 {
-                    #to_i32
+                    #cast
                 }
             }
 
@@ -494,29 +533,14 @@ impl<'p, 'm> ModuleGen<'p, 'm> {
             span,
             module,
         );
-        let decl = variants.iter().map(|(v, n, label)| {
-            let doc = format!(" `{label}({n})`");
-            let n = Literal::i64_unsuffixed(*n);
-            quote!(#[doc = #doc] #v = #n)
-        });
-        let table = variants.iter().map(|(_, n, label)| {
-            let n = Literal::i64_unsuffixed(*n);
-            quote!((#n, #label))
-        });
-        let arms = variants.iter().map(|(v, n, _)| {
-            let n = Literal::i64_unsuffixed(*n);
-            quote!(#n => ::core::option::Option::Some(Self::#v))
-        });
-        let (repr, position) = if variants.is_empty() {
-            (quote!(), quote!(match self {}))
-        } else {
-            (quote!(#[repr(u32)]), quote!(self as u32))
-        };
+        let NumberedEnum {
+            item,
+            table,
+            arms,
+            cast,
+        } = numbered_enum(name, &variants, docs, quote!(u32));
         quote! {
-            #docs
-            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-            #repr
-            pub enum #name { #(#decl,)* }
+            #item
 
             impl rt::Flag for #name {
                 const TYPE_NAME: &'static str = #mib_name;
@@ -528,7 +552,7 @@ impl<'p, 'm> ModuleGen<'p, 'm> {
                     }
                 }
                 fn position(self) -> u32 {
-                    #position
+                    #cast
                 }
             }
 
