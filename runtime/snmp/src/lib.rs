@@ -8,5 +8,6 @@
 pub mod ber;
 pub mod client;
 pub mod message;
+pub mod usm;
 
 pub use message::{AnyPdu, Message, Pdu, PduType, TrapV1, VarBind, Version};

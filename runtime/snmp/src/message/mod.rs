@@ -1,4 +1,7 @@
-//! SNMPv1 (RFC 1157) and SNMPv2c (RFC 1901, RFC 3416) messages and their PDUs.
+//! SNMPv1 (RFC 1157) and SNMPv2c (RFC 1901, RFC 3416) messages and their PDUs; SNMPv3
+//! messages (RFC 3412) in [`v3`].
+
+pub mod v3;
 
 use smic_smi::{Oid, Value};
 
@@ -182,22 +185,7 @@ impl Message {
         w.sequence(|w| {
             w.integer(self.version.wire());
             w.octets(&self.community);
-            match &self.pdu {
-                AnyPdu::Pdu(pdu) => w.constructed(pdu.kind.tag(), |w| {
-                    w.integer(i64::from(pdu.request_id));
-                    w.integer(i64::from(pdu.error_status));
-                    w.integer(i64::from(pdu.error_index));
-                    write_varbinds(w, &pdu.varbinds);
-                }),
-                AnyPdu::TrapV1(trap) => w.constructed(TRAP_V1_TAG, |w| {
-                    w.oid(&trap.enterprise);
-                    w.value(&Value::IpAddress(trap.agent_addr));
-                    w.integer(i64::from(trap.generic_trap));
-                    w.integer(i64::from(trap.specific_trap));
-                    w.value(&Value::TimeTicks(trap.time_stamp));
-                    write_varbinds(w, &trap.varbinds);
-                }),
-            }
+            write_any_pdu(w, &self.pdu);
         });
         w.into_bytes()
     }
@@ -220,81 +208,126 @@ impl Message {
             }
         };
         let community = message.octets()?.to_vec();
-        let at = message.offset();
-        let pdu_tag = message.peek_tag()?;
-        let pdu = if pdu_tag == TRAP_V1_TAG {
-            if version != Version::V1 {
-                return Err(Error::InvalidValue {
-                    what: "v1 Trap-PDU in version",
-                    value: version.wire(),
-                    at,
-                });
-            }
-            let mut body = message.constructed(TRAP_V1_TAG)?;
-            let enterprise = body.oid()?;
-            let at_addr = body.offset();
-            let agent_addr = match body.value()? {
-                Value::IpAddress(ip) => ip,
-                _ => {
-                    return Err(Error::UnexpectedTag {
-                        expected: tag::IP_ADDRESS,
-                        found: 0,
-                        at: at_addr,
-                    });
-                }
-            };
-            let generic_trap = body.integer()?;
-            let specific_trap = body.integer()?;
-            let at_ticks = body.offset();
-            let time_stamp = match body.value()? {
-                Value::TimeTicks(t) => t,
-                _ => {
-                    return Err(Error::UnexpectedTag {
-                        expected: tag::TIMETICKS,
-                        found: 0,
-                        at: at_ticks,
-                    });
-                }
-            };
-            let varbinds = read_varbinds(&mut body)?;
-            body.finish()?;
-            AnyPdu::TrapV1(TrapV1 {
-                enterprise,
-                agent_addr,
-                generic_trap,
-                specific_trap,
-                time_stamp,
-                varbinds,
-            })
-        } else {
-            let kind = PduType::from_tag(pdu_tag).ok_or(Error::UnknownTag { tag: pdu_tag, at })?;
-            if version == Version::V1 && !kind.in_v1() {
-                return Err(Error::InvalidValue {
-                    what: "SNMPv2 PDU in version",
-                    value: 0,
-                    at,
-                });
-            }
-            let mut body = message.constructed(pdu_tag)?;
-            let request_id = body.integer()?;
-            let error_status = body.integer()?;
-            let error_index = body.integer()?;
-            let varbinds = read_varbinds(&mut body)?;
-            body.finish()?;
-            AnyPdu::Pdu(Pdu {
-                kind,
-                request_id,
-                error_status,
-                error_index,
-                varbinds,
-            })
-        };
+        let pdu = read_any_pdu(&mut message, version)?;
         message.finish()?;
         Ok(Message {
             version,
             community,
             pdu,
         })
+    }
+}
+
+/// Writes a PDU of either kind.
+pub(crate) fn write_any_pdu(w: &mut Writer, pdu: &AnyPdu) {
+    match pdu {
+        AnyPdu::Pdu(pdu) => write_pdu(w, pdu),
+        AnyPdu::TrapV1(trap) => w.constructed(TRAP_V1_TAG, |w| {
+            w.oid(&trap.enterprise);
+            w.value(&Value::IpAddress(trap.agent_addr));
+            w.integer(i64::from(trap.generic_trap));
+            w.integer(i64::from(trap.specific_trap));
+            w.value(&Value::TimeTicks(trap.time_stamp));
+            write_varbinds(w, &trap.varbinds);
+        }),
+    }
+}
+
+/// Writes a PDU other than v1's Trap.
+pub(crate) fn write_pdu(w: &mut Writer, pdu: &Pdu) {
+    w.constructed(pdu.kind.tag(), |w| {
+        w.integer(i64::from(pdu.request_id));
+        w.integer(i64::from(pdu.error_status));
+        w.integer(i64::from(pdu.error_index));
+        write_varbinds(w, &pdu.varbinds);
+    });
+}
+
+/// Reads a PDU of either kind, checking it is one `version` has.
+pub(crate) fn read_any_pdu(message: &mut Reader<'_>, version: Version) -> Result<AnyPdu, Error> {
+    let at = message.offset();
+    let pdu_tag = message.peek_tag()?;
+    let pdu = if pdu_tag == TRAP_V1_TAG {
+        if version != Version::V1 {
+            return Err(Error::InvalidValue {
+                what: "v1 Trap-PDU in version",
+                value: version.wire(),
+                at,
+            });
+        }
+        let mut body = message.constructed(TRAP_V1_TAG)?;
+        let enterprise = body.oid()?;
+        let at_addr = body.offset();
+        let agent_addr = match body.value()? {
+            Value::IpAddress(ip) => ip,
+            _ => {
+                return Err(Error::UnexpectedTag {
+                    expected: tag::IP_ADDRESS,
+                    found: 0,
+                    at: at_addr,
+                });
+            }
+        };
+        let generic_trap = body.integer()?;
+        let specific_trap = body.integer()?;
+        let at_ticks = body.offset();
+        let time_stamp = match body.value()? {
+            Value::TimeTicks(t) => t,
+            _ => {
+                return Err(Error::UnexpectedTag {
+                    expected: tag::TIMETICKS,
+                    found: 0,
+                    at: at_ticks,
+                });
+            }
+        };
+        let varbinds = read_varbinds(&mut body)?;
+        body.finish()?;
+        AnyPdu::TrapV1(TrapV1 {
+            enterprise,
+            agent_addr,
+            generic_trap,
+            specific_trap,
+            time_stamp,
+            varbinds,
+        })
+    } else {
+        let kind = PduType::from_tag(pdu_tag).ok_or(Error::UnknownTag { tag: pdu_tag, at })?;
+        if version == Version::V1 && !kind.in_v1() {
+            return Err(Error::InvalidValue {
+                what: "SNMPv2 PDU in version",
+                value: 0,
+                at,
+            });
+        }
+        let mut body = message.constructed(pdu_tag)?;
+        let request_id = body.integer()?;
+        let error_status = body.integer()?;
+        let error_index = body.integer()?;
+        let varbinds = read_varbinds(&mut body)?;
+        body.finish()?;
+        AnyPdu::Pdu(Pdu {
+            kind,
+            request_id,
+            error_status,
+            error_index,
+            varbinds,
+        })
+    };
+    Ok(pdu)
+}
+
+/// Reads a PDU other than v1's Trap (SNMPv2 PDUs allowed).
+pub(crate) fn read_pdu(message: &mut Reader<'_>) -> Result<Pdu, Error> {
+    let at = message.offset();
+    match read_any_pdu(message, Version::V2c)? {
+        AnyPdu::Pdu(pdu) => Ok(pdu),
+        // read_any_pdu already refuses it outside SNMPv1; this keeps the type honest.
+        AnyPdu::TrapV1(_) => Err(Error::InvalidValue {
+            what: "v1 Trap-PDU in version",
+            value: 3,
+            at,
+        }),
     }
 }
 

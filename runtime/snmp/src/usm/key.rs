@@ -1,0 +1,247 @@
+//! Keys: a user's master key (from the password, expensive), the key localized to
+//! one engine (cheap), and a cache of localized keys. Every key is zeroized on drop
+//! and never printed.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use zeroize::Zeroizing;
+
+use super::auth::AuthProtocol;
+use super::privacy::PrivProtocol;
+
+/// Why a key cannot be made.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    /// RFC 3414 §11.2 and net-snmp want at least 8 characters.
+    #[error(
+        "passphrase of {len} characters: USM needs at least {} (RFC 3414 §11.2)",
+        super::auth::MIN_PASSPHRASE_LEN
+    )]
+    PassphraseTooShort {
+        /// Its length.
+        len: usize,
+    },
+    /// A key given directly (not from a password) of the wrong length.
+    #[error("a {protocol} key has {expected} octets, not {len}")]
+    WrongLength {
+        /// The protocol.
+        protocol: String,
+        /// The length it needs.
+        expected: usize,
+        /// The length given.
+        len: usize,
+    },
+    /// Privacy without authentication: RFC 3414 has no such level.
+    #[error("privacy needs authentication (there is no noAuthPriv level)")]
+    PrivacyWithoutAuth,
+}
+
+/// `Ku`: a user's key derived from a password with an authentication protocol's hash,
+/// the same for every engine.
+#[derive(Clone)]
+pub struct MasterKey {
+    protocol: AuthProtocol,
+    bytes: Zeroizing<Vec<u8>>,
+}
+
+impl MasterKey {
+    pub(crate) fn new(protocol: AuthProtocol, bytes: Zeroizing<Vec<u8>>) -> MasterKey {
+        MasterKey { protocol, bytes }
+    }
+
+    /// A master key given as bytes (net-snmp's `-3m`), checked for length.
+    pub fn from_bytes(protocol: AuthProtocol, bytes: &[u8]) -> Result<MasterKey, KeyError> {
+        if bytes.len() != protocol.key_len() {
+            return Err(KeyError::WrongLength {
+                protocol: protocol.to_string(),
+                expected: protocol.key_len(),
+                len: bytes.len(),
+            });
+        }
+        Ok(MasterKey::new(protocol, Zeroizing::new(bytes.to_vec())))
+    }
+
+    /// The hash it was made with.
+    pub fn protocol(&self) -> AuthProtocol {
+        self.protocol
+    }
+
+    /// The key itself.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// `Kul`: this key localized to one authoritative engine (RFC 3414 §A.2.2).
+    pub fn localize(&self, engine_id: &[u8]) -> LocalizedKey {
+        LocalizedKey {
+            bytes: self.protocol.localize_bytes(&self.bytes, engine_id),
+        }
+    }
+}
+
+impl fmt::Debug for MasterKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "MasterKey({}, ..)", self.protocol)
+    }
+}
+
+/// `Kul`: a key localized to one engine, as used on the wire (authentication) or
+/// extended to a cipher's length (privacy).
+#[derive(Clone, PartialEq, Eq)]
+pub struct LocalizedKey {
+    bytes: Zeroizing<Vec<u8>>,
+}
+
+impl LocalizedKey {
+    /// A localized key given as bytes (net-snmp's `-3k`/`-3K`).
+    pub fn from_bytes(bytes: &[u8]) -> LocalizedKey {
+        LocalizedKey {
+            bytes: Zeroizing::new(bytes.to_vec()),
+        }
+    }
+
+    pub(crate) fn from_zeroizing(bytes: Zeroizing<Vec<u8>>) -> LocalizedKey {
+        LocalizedKey { bytes }
+    }
+
+    /// The key itself.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
+impl fmt::Debug for LocalizedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "LocalizedKey({} octets)", self.bytes.len())
+    }
+}
+
+/// The keys a user has at one engine.
+#[derive(Clone, Debug)]
+pub struct EngineKeys {
+    /// The authentication key, when the user authenticates.
+    pub auth: Option<(AuthProtocol, LocalizedKey)>,
+    /// The privacy key, extended to its cipher's length, when the user encrypts.
+    pub privacy: Option<(PrivProtocol, LocalizedKey)>,
+}
+
+/// The most engines one user's cache remembers; past it the cache starts afresh
+/// (localizing again costs one hash, not a password expansion).
+const CACHE_LIMIT: usize = 65_536;
+
+/// A USM user: name, protocols and master keys. Cloning is cheap and clones share the
+/// cache of localized keys, so one user talking to a thousand agents expands each
+/// password once and localizes once per engine.
+///
+/// ```
+/// use smic_snmp::usm::{AuthProtocol, PrivProtocol, User};
+/// let user = User::new("admin")
+///     .with_auth(AuthProtocol::Sha256, b"authpassword")?
+///     .with_privacy(PrivProtocol::Aes128, b"privpassword")?;
+/// let keys = user.keys(b"\x80\x00\x1f\x88\x80engine");
+/// assert_eq!(keys.auth.as_ref().map(|(_, k)| k.bytes().len()), Some(32));
+/// assert_eq!(keys.privacy.as_ref().map(|(_, k)| k.bytes().len()), Some(16));
+/// # Ok::<(), smic_snmp::usm::KeyError>(())
+/// ```
+#[derive(Clone)]
+pub struct User {
+    name: Vec<u8>,
+    auth: Option<MasterKey>,
+    privacy: Option<(PrivProtocol, MasterKey)>,
+    cache: Arc<Mutex<HashMap<Vec<u8>, Arc<EngineKeys>>>>,
+}
+
+impl User {
+    /// A user with neither authentication nor privacy (noAuthNoPriv).
+    pub fn new(name: impl Into<Vec<u8>>) -> User {
+        User {
+            name: name.into(),
+            auth: None,
+            privacy: None,
+            cache: Arc::default(),
+        }
+    }
+
+    /// Authenticates with `protocol`, the key derived from `password`.
+    pub fn with_auth(self, protocol: AuthProtocol, password: &[u8]) -> Result<User, KeyError> {
+        let key = protocol.password_to_key(password)?;
+        Ok(self.with_auth_key(key))
+    }
+
+    /// Authenticates with a master key already derived.
+    pub fn with_auth_key(mut self, key: MasterKey) -> User {
+        self.auth = Some(key);
+        self.cache = Arc::default();
+        self
+    }
+
+    /// Encrypts with `protocol`, the key derived from `password` with the
+    /// authentication protocol's hash (so call [`User::with_auth`] first).
+    pub fn with_privacy(self, protocol: PrivProtocol, password: &[u8]) -> Result<User, KeyError> {
+        let auth = self.auth.as_ref().ok_or(KeyError::PrivacyWithoutAuth)?;
+        let key = auth.protocol().password_to_key(password)?;
+        Ok(self.with_privacy_key(protocol, key))
+    }
+
+    /// Encrypts with a master key already derived (with the authentication hash).
+    pub fn with_privacy_key(mut self, protocol: PrivProtocol, key: MasterKey) -> User {
+        self.privacy = Some((protocol, key));
+        self.cache = Arc::default();
+        self
+    }
+
+    /// `msgUserName`.
+    pub fn name(&self) -> &[u8] {
+        &self.name
+    }
+
+    /// The authentication protocol, if any.
+    pub fn auth_protocol(&self) -> Option<AuthProtocol> {
+        self.auth.as_ref().map(MasterKey::protocol)
+    }
+
+    /// The privacy protocol, if any.
+    pub fn privacy_protocol(&self) -> Option<PrivProtocol> {
+        self.privacy.as_ref().map(|(protocol, _)| *protocol)
+    }
+
+    /// The user's keys at `engine_id`, localized once and then cached.
+    pub fn keys(&self, engine_id: &[u8]) -> Arc<EngineKeys> {
+        // A poisoned lock only means another thread panicked mid-insert; the map is
+        // still a valid cache.
+        let mut cache = self
+            .cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(keys) = cache.get(engine_id) {
+            return Arc::clone(keys);
+        }
+        let keys = Arc::new(EngineKeys {
+            auth: self
+                .auth
+                .as_ref()
+                .map(|key| (key.protocol(), key.localize(engine_id))),
+            privacy: self
+                .privacy
+                .as_ref()
+                .map(|(protocol, key)| (*protocol, protocol.localize(key, engine_id))),
+        });
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(engine_id.to_vec(), Arc::clone(&keys));
+        keys
+    }
+}
+
+impl fmt::Debug for User {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("User")
+            .field("name", &String::from_utf8_lossy(&self.name))
+            .field("auth", &self.auth_protocol())
+            .field("privacy", &self.privacy_protocol())
+            .finish()
+    }
+}
