@@ -4,6 +4,7 @@
 pub mod regenerate;
 pub mod test_mib;
 
+use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr, UdpSocket};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -52,6 +53,8 @@ impl Snmpd {
             .arg("-M")
             .arg(&mibs)
             .arg(endpoint)
+            // createUser and the engine's boots persist here, never in /var/lib/snmp.
+            .env("SNMP_PERSISTENT_DIR", dir.join("persist"))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -97,8 +100,10 @@ pub fn net_snmp(tool: &str, args: &[&str]) -> String {
 /// A manager configuration for tests: this community, 500 ms timeout, two retries.
 pub fn client_config(version: smic_snmp::Version, community: &str) -> smic_snmp::client::Config {
     smic_snmp::client::Config {
-        version,
-        community: community.as_bytes().to_vec(),
+        security: smic_snmp::client::Security::Community {
+            version,
+            community: community.as_bytes().to_vec(),
+        },
         timeout: std::time::Duration::from_millis(500),
         retries: 2,
         ..smic_snmp::client::Config::default()
@@ -130,4 +135,84 @@ pub async fn connect_when_ready(
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     panic!("snmpd did not answer; its log:\n{}", snmpd.log());
+}
+
+/// A value as comparable (type, text), from smic's side, to hold against
+/// [`parse_snmpwalk`]: octet strings in hex, numbers plain.
+pub fn comparable(value: &smic_smi::Value) -> (String, String) {
+    let hex = |bytes: &[u8]| {
+        bytes
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    match value {
+        smic_smi::Value::Integer(n) => ("INTEGER".into(), n.to_string()),
+        smic_smi::Value::OctetString(bytes) => ("STRING".into(), hex(bytes)),
+        smic_smi::Value::ObjectIdentifier(oid) => ("OID".into(), format!(".{oid}")),
+        smic_smi::Value::IpAddress([a, b, c, d]) => {
+            ("IpAddress".into(), format!("{a}.{b}.{c}.{d}"))
+        }
+        smic_smi::Value::Counter32(n) => ("Counter32".into(), n.to_string()),
+        smic_smi::Value::Gauge32(n) => ("Gauge32".into(), n.to_string()),
+        smic_smi::Value::TimeTicks(n) => ("Timeticks".into(), n.to_string()),
+        smic_smi::Value::Counter64(n) => ("Counter64".into(), n.to_string()),
+        smic_smi::Value::Opaque(_) => ("Opaque".into(), String::new()),
+        other => ("other".into(), format!("{other:?}")),
+    }
+}
+
+/// `snmpwalk -On -Oe -Ot -Ox` output, parsed into (type, value) per OID: octet strings
+/// in hex, enumerations and time ticks as plain numbers.
+pub fn parse_snmpwalk(text: &str) -> BTreeMap<String, (String, String)> {
+    let mut entries: Vec<String> = Vec::new();
+    for line in text.lines() {
+        if line.starts_with('.') {
+            entries.push(line.to_string());
+        } else if let Some(last) = entries.last_mut() {
+            last.push(' ');
+            last.push_str(line.trim());
+        }
+    }
+    let mut out = BTreeMap::new();
+    for entry in entries {
+        let Some((oid, rest)) = entry.split_once(" = ") else {
+            continue;
+        };
+        // snmpwalk repeats the last OID to say the view ended.
+        if rest.starts_with("No more variables") {
+            continue;
+        }
+        let (kind, value) = match rest.split_once(": ") {
+            Some(("Hex-STRING", v)) => (
+                "STRING".to_string(),
+                v.split_whitespace().collect::<Vec<_>>().join(" "),
+            ),
+            Some(("Opaque", _)) => ("Opaque".to_string(), String::new()),
+            Some((kind, v)) => (kind.to_string(), v.trim().to_string()),
+            None if rest == "\"\"" => ("STRING".to_string(), String::new()),
+            // -Ot prints time ticks as a bare number.
+            None => ("Timeticks".to_string(), rest.trim().to_string()),
+        };
+        out.insert(oid.trim_start_matches('.').to_string(), (kind, value));
+    }
+    out
+}
+
+/// Walks `root` with `client`, values as [`comparable`] gives them.
+///
+/// # Panics
+/// When the walk fails.
+pub async fn walk_comparable(
+    root: smic_smi::Oid,
+    client: &smic_snmp::client::Client,
+) -> BTreeMap<String, (String, String)> {
+    let mut walk = client.walk(root);
+    let mut out = BTreeMap::new();
+    while let Some(binding) = walk.next().await {
+        let binding = binding.unwrap_or_else(|e| panic!("walk failed: {e}"));
+        out.insert(binding.oid.to_string(), comparable(&binding.value));
+    }
+    out
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use smic_smi::{Oid, Value, oid};
 use smic_snmp::client::{Client, Config, Error};
-use smic_snmp::{AnyPdu, Message, Pdu, PduType, VarBind, Version};
+use smic_snmp::{AnyPdu, Message, Pdu, PduType, VarBind};
 use tokio::net::UdpSocket;
 
 fn config() -> Config {
@@ -172,15 +172,9 @@ async fn an_agent_error_status_is_reported() {
         Some((reply, false))
     })
     .await;
-    let client = Client::connect(
-        addr,
-        Config {
-            version: Version::V2c,
-            ..config()
-        },
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    let client = Client::connect(addr, config())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let result = client
         .set(vec![VarBind {
             oid: oid!(1, 3, 6, 1, 2, 1, 1, 5, 0).clone(),

@@ -40,76 +40,6 @@ async fn ready(snmpd: &Snmpd) -> Client {
     smic_tests::connect_when_ready(snmpd, config(Version::V2c, "public")).await
 }
 
-/// A value as comparable text, from smic's side.
-fn ours(value: &Value) -> (String, String) {
-    let hex = |bytes: &[u8]| {
-        bytes
-            .iter()
-            .map(|b| format!("{b:02X}"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    match value {
-        Value::Integer(n) => ("INTEGER".into(), n.to_string()),
-        Value::OctetString(bytes) => ("STRING".into(), hex(bytes)),
-        Value::ObjectIdentifier(oid) => ("OID".into(), format!(".{oid}")),
-        Value::IpAddress([a, b, c, d]) => ("IpAddress".into(), format!("{a}.{b}.{c}.{d}")),
-        Value::Counter32(n) => ("Counter32".into(), n.to_string()),
-        Value::Gauge32(n) => ("Gauge32".into(), n.to_string()),
-        Value::TimeTicks(n) => ("Timeticks".into(), n.to_string()),
-        Value::Counter64(n) => ("Counter64".into(), n.to_string()),
-        Value::Opaque(_) => ("Opaque".into(), String::new()),
-        other => ("other".into(), format!("{other:?}")),
-    }
-}
-
-/// `snmpwalk -On -Oe -Ot -Ox` output, parsed into (type, value) per OID: octet strings
-/// in hex, enumerations and time ticks as plain numbers.
-fn parse_netsnmp(text: &str) -> BTreeMap<String, (String, String)> {
-    let mut entries: Vec<String> = Vec::new();
-    for line in text.lines() {
-        if line.starts_with('.') {
-            entries.push(line.to_string());
-        } else if let Some(last) = entries.last_mut() {
-            last.push(' ');
-            last.push_str(line.trim());
-        }
-    }
-    let mut out = BTreeMap::new();
-    for entry in entries {
-        let Some((oid, rest)) = entry.split_once(" = ") else {
-            continue;
-        };
-        // snmpwalk repeats the last OID to say the view ended.
-        if rest.starts_with("No more variables") {
-            continue;
-        }
-        let (kind, value) = match rest.split_once(": ") {
-            Some(("Hex-STRING", v)) => (
-                "STRING".to_string(),
-                v.split_whitespace().collect::<Vec<_>>().join(" "),
-            ),
-            Some(("Opaque", _)) => ("Opaque".to_string(), String::new()),
-            Some((kind, v)) => (kind.to_string(), v.trim().to_string()),
-            None if rest == "\"\"" => ("STRING".to_string(), String::new()),
-            // -Ot prints time ticks as a bare number.
-            None => ("Timeticks".to_string(), rest.trim().to_string()),
-        };
-        out.insert(oid.trim_start_matches('.').to_string(), (kind, value));
-    }
-    out
-}
-
-async fn walk_all(client: &Client) -> BTreeMap<String, (String, String)> {
-    let mut walk = client.walk(oid!(1).clone());
-    let mut out = BTreeMap::new();
-    while let Some(binding) = walk.next().await {
-        let binding = binding.unwrap_or_else(|e| panic!("walk failed: {e}"));
-        out.insert(binding.oid.to_string(), ours(&binding.value));
-    }
-    out
-}
-
 async fn walk_oids(client: &Client, root: &Oid) -> Vec<Oid> {
     let mut walk = client.walk(root.clone());
     let mut out = Vec::new();
@@ -134,14 +64,14 @@ async fn full_walk_equals_snmpwalk() {
     // smic, then net-snmp, then smic again: a value net-snmp saw must be one of smic's,
     // or lie between them when it only grows or wanders (counters, gauges, uptime); a
     // string that changed between smic's walks (the agent's clock) is compared by type.
-    let first = walk_all(&client).await;
-    let theirs = parse_netsnmp(&net_snmp(
+    let first = smic_tests::walk_comparable(oid!(1).clone(), &client).await;
+    let theirs = smic_tests::parse_snmpwalk(&net_snmp(
         "snmpwalk",
         &[
             "-v2c", "-c", "public", "-On", "-Oe", "-Ot", "-Ox", "-t", "2", &target, ".1",
         ],
     ));
-    let second = walk_all(&client).await;
+    let second = smic_tests::walk_comparable(oid!(1).clone(), &client).await;
     assert!(
         theirs.len() > 500,
         "snmpwalk saw only {} bindings; snmpd log:\n{}",

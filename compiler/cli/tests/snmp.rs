@@ -214,3 +214,131 @@ fn set_changes_the_value_and_errors_are_reported() {
     assert!(!ok);
     assert!(out.contains("timeout"), "{out}");
 }
+
+#[test]
+fn v3_with_net_snmp_flags_prints_what_snmpwalk_prints() {
+    let config = format!(
+        "{CONFIG}createUser ops SHA-512 auth-passphrase AES-256-C priv-passphrase\n\
+         createUser reader SHA auth-passphrase\n\
+         rouser ops priv\nrouser reader auth\n"
+    );
+    let snmpd = Snmpd::start(&config);
+    let target = format!("udp:{}", snmpd.addr);
+    wait(&snmpd, &target);
+    let v3 = [
+        "-v",
+        "3",
+        "-u",
+        "ops",
+        "-l",
+        "authPriv",
+        "-a",
+        "SHA-512",
+        "-A",
+        "auth-passphrase",
+        "-x",
+        "AES-256-C",
+        "-X",
+        "priv-passphrase",
+    ];
+    let (ok, ours) = smic(&[&["walk"][..], &v3, &[&target, "SNMPv2-MIB::sysORDescr"]].concat());
+    assert!(ok, "{ours}");
+    let theirs = net_snmp(
+        "snmpwalk",
+        &[
+            &v3[..],
+            &[
+                "-M",
+                &mibs(),
+                "-m",
+                "ALL",
+                &target,
+                "SNMPv2-MIB::sysORDescr",
+            ],
+        ]
+        .concat(),
+    );
+    assert!(ours.lines().count() > 5, "{ours}");
+    assert_eq!(ours, theirs);
+
+    // authNoPriv, the level inferred from the passphrases given.
+    let (ok, ours) = smic(&[
+        "get",
+        "-v",
+        "3",
+        "-u",
+        "reader",
+        "-a",
+        "SHA",
+        "-A",
+        "auth-passphrase",
+        &target,
+        "sysLocation.0",
+    ]);
+    assert!(ok, "{ours}");
+    assert_eq!(ours, "SNMPv2-MIB::sysLocation.0 = STRING: smic test lab\n");
+
+    // Mistakes are named: the wrong passphrase, a level without its passphrase, an
+    // unknown protocol.
+    let (ok, out) = smic(&[
+        "get",
+        "-v",
+        "3",
+        "-u",
+        "reader",
+        "-a",
+        "SHA",
+        "-A",
+        "wrong-passphrase",
+        &target,
+        "sysLocation.0",
+    ]);
+    assert!(!ok);
+    assert!(
+        out.contains("usmStatsWrongDigests") && out.contains("wrong authentication passphrase"),
+        "{out}"
+    );
+    let (ok, out) = smic(&[
+        "get",
+        "-v",
+        "3",
+        "-u",
+        "reader",
+        "-l",
+        "authPriv",
+        "-A",
+        "auth-passphrase",
+        &target,
+        "sysLocation.0",
+    ]);
+    assert!(!ok);
+    assert!(out.contains("authPriv needs"), "{out}");
+    let (ok, out) = smic(&[
+        "get",
+        "-v",
+        "3",
+        "-u",
+        "reader",
+        "-a",
+        "SHA-3",
+        "-A",
+        "auth-passphrase",
+        &target,
+        "sysLocation.0",
+    ]);
+    assert!(!ok);
+    assert!(out.contains("unknown authentication protocol"), "{out}");
+    let (ok, out) = smic(&[
+        "get",
+        "-v",
+        "3",
+        "-u",
+        "reader",
+        "-A",
+        "short",
+        &target,
+        "sysLocation.0",
+    ]);
+    assert!(!ok);
+    assert!(out.contains("at least 8"), "{out}");
+}

@@ -10,7 +10,8 @@ use smic::Policy;
 use smic::model::{BaseType, Model, instance};
 use smic_smi::format::{self, ValueStyle};
 use smic_smi::{Oid, Value};
-use smic_snmp::client::{Client, Config};
+use smic_snmp::client::{Client, Config, Security, UsmConfig};
+use smic_snmp::usm::{AuthProtocol, PrivProtocol, SecurityLevel, User};
 use smic_snmp::{VarBind, Version};
 
 use crate::load::LoadArgs;
@@ -18,12 +19,45 @@ use crate::load::LoadArgs;
 /// How to reach the agent (net-snmp's flags).
 #[derive(Debug, Args)]
 pub(crate) struct AgentArgs {
-    /// Protocol version: 1 or 2c.
-    #[arg(short = 'v', long = "snmp-version", default_value = "2c", value_parser = ["1", "2c"])]
+    /// Protocol version: 1, 2c or 3.
+    #[arg(short = 'v', long = "snmp-version", default_value = "2c", value_parser = ["1", "2c", "3"])]
     snmp_version: String,
-    /// Community string.
+    /// Community string (v1, v2c).
     #[arg(short = 'c', long = "community", default_value = "public")]
     community: String,
+    /// SNMPv3 security name (user).
+    #[arg(short = 'u', long = "user", value_name = "NAME")]
+    user: Option<String>,
+    /// SNMPv3 security level: noAuthNoPriv, authNoPriv or authPriv (default: the
+    /// highest the passphrases given allow).
+    #[arg(short = 'l', long = "level", value_name = "LEVEL")]
+    level: Option<String>,
+    /// SNMPv3 authentication protocol: MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512
+    /// (default SHA).
+    #[arg(short = 'a', long = "auth-protocol", value_name = "PROTOCOL")]
+    auth_protocol: Option<String>,
+    /// SNMPv3 authentication passphrase.
+    #[arg(short = 'A', long = "auth-passphrase", value_name = "PASSPHRASE")]
+    auth_passphrase: Option<String>,
+    /// SNMPv3 privacy protocol: DES, 3DES, AES, AES-192, AES-256 (Blumenthal key
+    /// extension), AES-192-C, AES-256-C (Reeder/Cisco) (default AES).
+    #[arg(short = 'x', long = "priv-protocol", value_name = "PROTOCOL")]
+    priv_protocol: Option<String>,
+    /// SNMPv3 privacy passphrase.
+    #[arg(short = 'X', long = "priv-passphrase", value_name = "PASSPHRASE")]
+    priv_passphrase: Option<String>,
+    /// SNMPv3 authoritative engine ID in hex (skips discovery).
+    #[arg(short = 'e', long = "engine-id", value_name = "HEX")]
+    engine_id: Option<String>,
+    /// SNMPv3 context engine ID in hex (default: the agent's engine ID).
+    #[arg(short = 'E', long = "context-engine-id", value_name = "HEX")]
+    context_engine_id: Option<String>,
+    /// SNMPv3 context name.
+    #[arg(long = "context", value_name = "NAME", default_value = "")]
+    context: String,
+    /// SNMPv3 engine boots and time, as BOOTS,TIME (skips time synchronization).
+    #[arg(short = 'Z', long = "boots-time", value_name = "BOOTS,TIME")]
+    boots_time: Option<String>,
     /// Seconds to wait for each attempt.
     #[arg(short = 't', long = "timeout", default_value_t = 1.0)]
     timeout: f64,
@@ -182,14 +216,8 @@ where
     };
     let result = runtime.block_on(async {
         let addr = agent_address(&agent.agent).await?;
-        let version = if agent.snmp_version == "1" {
-            Version::V1
-        } else {
-            Version::V2c
-        };
         let config = Config {
-            version,
-            community: agent.community.as_bytes().to_vec(),
+            security: security(agent)?,
             timeout: Duration::from_secs_f64(agent.timeout.max(0.01)),
             retries: agent.retries,
             max_repetitions: repetitions,
@@ -369,4 +397,94 @@ fn parse_value(model: &Model, oid: &Oid, kind: &str, text: &str) -> Result<Value
             ));
         }
     })
+}
+
+/// The version and security the flags ask for, checked: protocols and levels by
+/// name, passphrases long enough, a level the passphrases allow.
+fn security(agent: &AgentArgs) -> Result<Security, String> {
+    match agent.snmp_version.as_str() {
+        "1" | "2c" => {
+            let version = if agent.snmp_version == "1" {
+                Version::V1
+            } else {
+                Version::V2c
+            };
+            return Ok(Security::Community {
+                version,
+                community: agent.community.as_bytes().to_vec(),
+            });
+        }
+        _ => {}
+    }
+    let name = agent
+        .user
+        .as_deref()
+        .ok_or("SNMPv3 needs a user name (-u NAME)")?;
+    let mut user = User::new(name);
+    if let Some(passphrase) = &agent.auth_passphrase {
+        let protocol = match &agent.auth_protocol {
+            Some(name) => AuthProtocol::from_name(name).ok_or_else(|| {
+                format!("unknown authentication protocol {name:?} (MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512)")
+            })?,
+            None => AuthProtocol::Sha1,
+        };
+        user = user
+            .with_auth(protocol, passphrase.as_bytes())
+            .map_err(|e| format!("authentication passphrase: {e}"))?;
+    }
+    if let Some(passphrase) = &agent.priv_passphrase {
+        let protocol = match &agent.priv_protocol {
+            Some(name) => PrivProtocol::from_name(name).ok_or_else(|| {
+                format!("unknown privacy protocol {name:?} (DES, 3DES, AES, AES-192, AES-256, AES-192-C, AES-256-C)")
+            })?,
+            None => PrivProtocol::Aes128,
+        };
+        user = user
+            .with_privacy(protocol, passphrase.as_bytes())
+            .map_err(|e| format!("privacy passphrase: {e}"))?;
+    }
+    let level = match &agent.level {
+        Some(name) => SecurityLevel::from_name(name).ok_or_else(|| {
+            format!("unknown security level {name:?} (noAuthNoPriv, authNoPriv, authPriv)")
+        })?,
+        None if user.privacy_protocol().is_some() => SecurityLevel::AuthPriv,
+        None if user.auth_protocol().is_some() => SecurityLevel::AuthNoPriv,
+        None => SecurityLevel::NoAuthNoPriv,
+    };
+    let mut usm = UsmConfig::new(user, level);
+    usm.check().map_err(str::to_string)?;
+    usm.context_name = agent.context.as_bytes().to_vec();
+    usm.engine_id = agent.engine_id.as_deref().map(parse_hex).transpose()?;
+    usm.context_engine_id = agent
+        .context_engine_id
+        .as_deref()
+        .map(parse_hex)
+        .transpose()?;
+    usm.engine_time = agent
+        .boots_time
+        .as_deref()
+        .map(|text| {
+            let (boots, time) = text.split_once(',').ok_or("-Z takes BOOTS,TIME")?;
+            let number = |n: &str| n.trim().parse::<u32>().map_err(|_| "-Z takes BOOTS,TIME");
+            Ok::<_, &str>((number(boots)?, number(time)?))
+        })
+        .transpose()?;
+    Ok(Security::Usm(usm))
+}
+
+/// Hex as net-snmp takes engine IDs: digits, optionally `0x`-prefixed.
+fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
+    let digits = text.strip_prefix("0x").unwrap_or(text);
+    if digits.is_empty() || digits.len() % 2 != 0 || digits.len() > 64 {
+        return Err(format!(
+            "{text:?} is not an engine ID in hex (10 to 64 digits)"
+        ));
+    }
+    (0..digits.len())
+        .step_by(2)
+        .map(|i| {
+            u8::from_str_radix(&digits[i..i + 2], 16)
+                .map_err(|_| format!("{text:?} is not an engine ID in hex"))
+        })
+        .collect()
 }

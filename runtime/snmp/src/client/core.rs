@@ -107,12 +107,19 @@ impl Requests {
             return Err(Dropped::NotAResponse);
         }
         let id = pdu.request_id;
+        self.complete(id, from)?;
+        Ok(Event::Response(id, message))
+    }
+
+    /// Ends request `id` on an answer from `from` that the caller decoded (SNMPv3
+    /// matches on msgID): refused when no such request waits or it went elsewhere.
+    pub fn complete(&mut self, id: RequestId, from: SocketAddr) -> Result<(), Dropped> {
         let outstanding = self.outstanding.get(&id).ok_or(Dropped::UnknownRequest)?;
         if outstanding.target != from {
             return Err(Dropped::WrongSource);
         }
         self.outstanding.remove(&id);
-        Ok(Event::Response(id, message))
+        Ok(())
     }
 
     /// At `now`: the requests to send again (with their target), and those that timed out.

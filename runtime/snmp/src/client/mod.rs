@@ -1,9 +1,14 @@
 //! The manager (command generator): get, get-next, get-bulk, set and walk over UDP,
-//! many requests in flight on one socket.
+//! many requests in flight on one socket, with SNMPv1, SNMPv2c or SNMPv3 (USM).
 //!
 //! A driver task owns the socket and the sans-IO [`core::Requests`] table; callers send
 //! it requests and await their responses. Responses from the wrong address, for unknown
-//! requests or that do not decode are dropped, as on any UDP manager.
+//! requests or that do not decode are dropped, as on any UDP manager. With SNMPv3 the
+//! driver discovers the agent's engine once, while requests wait without blocking
+//! anything else, then protects every request and checks every answer
+//! ([`UsmConfig`]); a Report fails its request with [`Error::Report`], except the
+//! `notInTimeWindow` one, which is how the agent tells its clock: the request is sent
+//! again once with the agent's time.
 //!
 //! Besides the raw operations on OIDs and [`Value`]s, the client reads MIB objects as
 //! the Rust types smic generates: [`Client::get_scalar`], [`Client::get_column`],
@@ -12,9 +17,11 @@
 
 pub mod core;
 mod typed;
+mod v3;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use smic_smi::{Oid, Value};
@@ -23,31 +30,93 @@ use tokio::sync::{mpsc, oneshot};
 
 use self::core::{Event, Requests};
 pub use self::typed::{BindingError, PartialTable};
+use self::v3::{Received, Session};
+pub use self::v3::{Report, UsmConfig};
 use crate::message::{AnyPdu, Message, Pdu, PduType, VarBind, Version};
+use crate::usm::Stats;
+
+/// Which message processing model and security a [`Client`] uses.
+#[derive(Clone, Debug)]
+pub enum Security {
+    /// SNMPv1 or SNMPv2c with a community string.
+    Community {
+        /// v1 or v2c.
+        version: Version,
+        /// The community.
+        community: Vec<u8>,
+    },
+    /// SNMPv3 with the User-based Security Model.
+    Usm(UsmConfig),
+}
+
+impl Security {
+    /// Whether walks may use GetBulk (SNMPv2c and SNMPv3).
+    fn has_bulk(&self) -> bool {
+        !matches!(
+            self,
+            Security::Community {
+                version: Version::V1,
+                ..
+            }
+        )
+    }
+}
 
 /// How a [`Client`] talks to its agent.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// SNMPv1 or SNMPv2c.
-    pub version: Version,
-    /// The community.
-    pub community: Vec<u8>,
+    /// Version and security: community or USM.
+    pub security: Security,
     /// How long to wait for each attempt.
     pub timeout: Duration,
     /// How many times to send again after the first attempt.
     pub retries: u32,
     /// `max-repetitions` of the GetBulk requests a walk sends.
     pub max_repetitions: u32,
-    /// Whether SNMPv2c walks use GetBulk (GetNext otherwise; SNMPv1 always does).
+    /// Whether SNMPv2c and SNMPv3 walks use GetBulk (GetNext otherwise; SNMPv1 always
+    /// does).
     pub bulk: bool,
+}
+
+impl Config {
+    /// SNMPv1 or SNMPv2c with `community`, other settings as net-snmp's defaults.
+    pub fn community(version: Version, community: impl Into<Vec<u8>>) -> Config {
+        Config {
+            security: Security::Community {
+                version,
+                community: community.into(),
+            },
+            ..Config::default()
+        }
+    }
+
+    /// SNMPv3 with USM, other settings as net-snmp's defaults.
+    ///
+    /// ```
+    /// use smic_snmp::client::{Config, UsmConfig};
+    /// use smic_snmp::usm::{AuthProtocol, PrivProtocol, SecurityLevel, User};
+    /// let user = User::new("admin")
+    ///     .with_auth(AuthProtocol::Sha256, b"authpassword")?
+    ///     .with_privacy(PrivProtocol::Aes128, b"privpassword")?;
+    /// let config = Config::usm(UsmConfig::new(user, SecurityLevel::AuthPriv));
+    /// # Ok::<(), smic_snmp::usm::KeyError>(())
+    /// ```
+    pub fn usm(usm: UsmConfig) -> Config {
+        Config {
+            security: Security::Usm(usm),
+            ..Config::default()
+        }
+    }
 }
 
 impl Default for Config {
     /// net-snmp's defaults: v2c, community `public`, 1 s timeout, 5 retries, 10 repetitions.
     fn default() -> Self {
         Config {
-            version: Version::V2c,
-            community: b"public".to_vec(),
+            security: Security::Community {
+                version: Version::V2c,
+                community: b"public".to_vec(),
+            },
             timeout: Duration::from_secs(1),
             retries: 5,
             max_repetitions: 10,
@@ -110,6 +179,12 @@ pub enum Error {
     /// The client's driver task is gone.
     #[error("the client was closed")]
     Closed,
+    /// The agent answered an SNMPv3 request with a Report.
+    #[error("the agent reported {0}")]
+    Report(Report),
+    /// The SNMPv3 configuration cannot work (a level without its keys).
+    #[error("SNMPv3 configuration: {0}")]
+    Security(&'static str),
     /// A typed read got a binding that does not fit its object: an exception, a value
     /// of the wrong type or out of range, an instance that is not a valid index.
     #[error(transparent)]
@@ -128,7 +203,7 @@ fn status_name(status: i32) -> String {
 
 struct Command {
     pdu: Pdu,
-    reply: oneshot::Sender<Result<Message, Error>>,
+    reply: oneshot::Sender<Result<Pdu, Error>>,
 }
 
 /// A manager for one agent.
@@ -148,6 +223,7 @@ struct Command {
 pub struct Client {
     config: Config,
     commands: mpsc::UnboundedSender<Command>,
+    stats: Arc<Stats>,
 }
 
 impl Client {
@@ -160,12 +236,45 @@ impl Client {
         }
         .parse()
         .map_err(|_| Error::Malformed("local address"))?;
+        let stats = Arc::new(Stats::default());
+        let protocol = match &config.security {
+            Security::Community { version, community } => Protocol::Community {
+                version: *version,
+                community: community.clone(),
+            },
+            Security::Usm(usm) => {
+                usm.check().map_err(Error::Security)?;
+                Protocol::Usm(Box::new(Session::new(
+                    usm.clone(),
+                    Arc::clone(&stats),
+                    Instant::now(),
+                )))
+            }
+        };
         let socket = UdpSocket::bind(local).await?;
         let seed = seed();
-        let requests = Requests::new(config.timeout, config.retries, seed);
         let (commands, receiver) = mpsc::unbounded_channel();
-        tokio::spawn(drive(socket, agent, requests, receiver, config.clone()));
-        Ok(Client { config, commands })
+        let driver = Driver {
+            socket,
+            agent,
+            requests: Requests::new(config.timeout, config.retries, seed),
+            protocol,
+            waiting: HashMap::new(),
+            pending: Vec::new(),
+            discovery: None,
+        };
+        tokio::spawn(driver.run(receiver));
+        Ok(Client {
+            config,
+            commands,
+            stats,
+        })
+    }
+
+    /// The `usmStats` counters of SNMPv3 answers this client refused (wrong digest,
+    /// outside the time window …); all zero for community-based clients.
+    pub fn usm_stats(&self) -> &Stats {
+        &self.stats
     }
 
     /// Sends one PDU (its request-id is assigned here) and waits for the response PDU.
@@ -186,11 +295,7 @@ impl Client {
         self.commands
             .send(Command { pdu, reply })
             .map_err(|_| Error::Closed)?;
-        let message = response.await.map_err(|_| Error::Closed)??;
-        match message.pdu {
-            AnyPdu::Pdu(pdu) => Ok(pdu),
-            AnyPdu::TrapV1(_) => Err(Error::Malformed("a trap in answer to a request")),
-        }
+        response.await.map_err(|_| Error::Closed)?
     }
 
     /// `GetRequest`. A `tooBig` answer to several OIDs is retried in halves.
@@ -302,16 +407,16 @@ impl Walk<'_> {
     }
 
     async fn fetch(&mut self) -> Result<(), Error> {
-        let bulk = self.client.config.version == Version::V2c && self.client.config.bulk;
-        let batch = match if bulk { Version::V2c } else { Version::V1 } {
-            Version::V2c => {
+        let bulk = self.client.config.security.has_bulk() && self.client.config.bulk;
+        let batch = match bulk {
+            true => {
                 let repetitions =
                     i32::try_from(self.client.config.max_repetitions).unwrap_or(i32::MAX);
                 self.client
                     .get_bulk(0, repetitions, std::slice::from_ref(&self.cursor))
                     .await?
             }
-            Version::V1 => match self
+            false => match self
                 .client
                 .get_next(std::slice::from_ref(&self.cursor))
                 .await
@@ -343,70 +448,210 @@ impl Walk<'_> {
     }
 }
 
+/// How the driver turns PDUs into datagrams and back.
+enum Protocol {
+    Community {
+        version: Version,
+        community: Vec<u8>,
+    },
+    Usm(Box<Session>),
+}
+
+/// A request sent and not yet answered.
+struct Waiting {
+    pdu: Pdu,
+    reply: oneshot::Sender<Result<Pdu, Error>>,
+    /// Whether it was already sent again after a notInTimeWindow Report.
+    resynchronized: bool,
+}
+
 /// The driver: owns the socket, sends what callers ask, routes responses, retransmits
-/// and times out.
-async fn drive(
+/// and times out; with SNMPv3, discovers the engine and follows its clock.
+struct Driver {
     socket: UdpSocket,
     agent: SocketAddr,
-    mut requests: Requests,
-    mut commands: mpsc::UnboundedReceiver<Command>,
-    config: Config,
-) {
-    let mut waiting: HashMap<i32, oneshot::Sender<Result<Message, Error>>> = HashMap::new();
-    let mut buf = vec![0u8; 65_536];
-    let mut open = true;
-    while open || !waiting.is_empty() {
-        let deadline = requests.next_deadline();
-        tokio::select! {
-            command = commands.recv(), if open => match command {
-                None => open = false,
-                Some(Command { mut pdu, reply }) => {
-                    let id = requests.allocate();
-                    pdu.request_id = id;
-                    let message = Message { version: config.version, community: config.community.clone(), pdu: AnyPdu::Pdu(pdu) };
-                    let bytes = requests.start(id, message.encode(), agent, Instant::now()).to_vec();
-                    match socket.send_to(&bytes, agent).await {
-                        Ok(_) => {
-                            waiting.insert(id, reply);
-                        }
-                        Err(err) => {
-                            requests.cancel(id);
-                            let _ = reply.send(Err(Error::Io(err)));
-                        }
+    requests: Requests,
+    protocol: Protocol,
+    waiting: HashMap<i32, Waiting>,
+    /// Requests waiting for engine discovery.
+    pending: Vec<(i32, Waiting)>,
+    /// The outstanding discovery probe.
+    discovery: Option<i32>,
+}
+
+impl Driver {
+    async fn run(mut self, mut commands: mpsc::UnboundedReceiver<Command>) {
+        let mut buf = vec![0u8; 65_536];
+        let mut open = true;
+        while open || !self.waiting.is_empty() || !self.pending.is_empty() {
+            let deadline = self.requests.next_deadline();
+            tokio::select! {
+                command = commands.recv(), if open => match command {
+                    None => open = false,
+                    Some(Command { pdu, reply }) => {
+                        let waiting = Waiting { pdu, reply, resynchronized: false };
+                        self.submit(waiting).await;
                     }
+                },
+                received = self.socket.recv_from(&mut buf) => {
+                    if let Ok((len, from)) = received {
+                        self.receive(from, &buf[..len]).await;
+                    }
+                },
+                () = sleep_until(deadline), if deadline.is_some() => self.expire().await,
+            }
+            // Callers that gave up (dropped their future) free their slot.
+            let requests = &mut self.requests;
+            self.waiting.retain(|id, waiting| {
+                let keep = !waiting.reply.is_closed();
+                if !keep {
+                    requests.cancel(*id);
+                }
+                keep
+            });
+        }
+    }
+
+    /// Sends a new request, or parks it until the engine is discovered.
+    async fn submit(&mut self, mut waiting: Waiting) {
+        let id = self.requests.allocate();
+        waiting.pdu.request_id = id;
+        if let Protocol::Usm(session) = &self.protocol {
+            if session.needs_discovery() {
+                if self.discovery.is_none() {
+                    let probe = self.requests.allocate();
+                    let bytes = session.discovery(probe);
+                    self.discovery = Some(probe);
+                    if let Err(err) = self.send(probe, bytes).await {
+                        self.discovery = None;
+                        let _ = waiting.reply.send(Err(err));
+                        return;
+                    }
+                }
+                self.pending.push((id, waiting));
+                return;
+            }
+        }
+        self.transmit(id, waiting).await;
+    }
+
+    /// Encodes and sends a request and waits for its answer.
+    async fn transmit(&mut self, id: i32, waiting: Waiting) {
+        let bytes = match &self.protocol {
+            Protocol::Community { version, community } => Message {
+                version: *version,
+                community: community.clone(),
+                pdu: AnyPdu::Pdu(waiting.pdu.clone()),
+            }
+            .encode(),
+            Protocol::Usm(session) => match session.encode(id, &waiting.pdu, Instant::now()) {
+                Some(bytes) => bytes,
+                None => {
+                    let _ = waiting
+                        .reply
+                        .send(Err(Error::Security("no key for the security level")));
+                    return;
                 }
             },
-            received = socket.recv_from(&mut buf) => {
-                if let Ok((len, from)) = received {
-                    if let Ok(Event::Response(id, message)) = requests.receive(from, &buf[..len]) {
-                        if let Some(reply) = waiting.remove(&id) {
-                            let _ = reply.send(Ok(message));
+        };
+        match self.send(id, bytes).await {
+            Ok(()) => {
+                self.waiting.insert(id, waiting);
+            }
+            Err(err) => {
+                let _ = waiting.reply.send(Err(err));
+            }
+        }
+    }
+
+    async fn send(&mut self, id: i32, bytes: Vec<u8>) -> Result<(), Error> {
+        let bytes = self
+            .requests
+            .start(id, bytes, self.agent, Instant::now())
+            .to_vec();
+        if let Err(err) = self.socket.send_to(&bytes, self.agent).await {
+            self.requests.cancel(id);
+            return Err(Error::Io(err));
+        }
+        Ok(())
+    }
+
+    async fn receive(&mut self, from: SocketAddr, bytes: &[u8]) {
+        match &mut self.protocol {
+            Protocol::Community { .. } => {
+                if let Ok(Event::Response(id, message)) = self.requests.receive(from, bytes) {
+                    if let (Some(waiting), AnyPdu::Pdu(pdu)) =
+                        (self.waiting.remove(&id), message.pdu)
+                    {
+                        let _ = waiting.reply.send(Ok(pdu));
+                    }
+                }
+            }
+            Protocol::Usm(session) => match session.receive(bytes, Instant::now()) {
+                Ok(Received::Response { msg_id, pdu }) => {
+                    if pdu.request_id == msg_id && self.requests.complete(msg_id, from).is_ok() {
+                        if let Some(waiting) = self.waiting.remove(&msg_id) {
+                            let _ = waiting.reply.send(Ok(pdu));
                         }
                     }
                 }
-            },
-            () = sleep_until(deadline), if deadline.is_some() => {
-                let (resend, expired) = requests.poll(Instant::now());
-                for (bytes, target) in resend {
-                    let _ = socket.send_to(&bytes, target).await;
-                }
-                for event in expired {
-                    if let Event::TimedOut(id) = event {
-                        if let Some(reply) = waiting.remove(&id) {
-                            let _ = reply.send(Err(Error::Timeout));
-                        }
+                Ok(Received::Report { msg_id, report }) => {
+                    if self.requests.complete(msg_id, from).is_ok() {
+                        self.report(msg_id, report).await;
                     }
                 }
+                // Refused messages are counted by the session and otherwise dropped,
+                // as RFC 3412 §7.2 says: an attacker must not be able to end a request.
+                Err(_) => {}
             },
         }
-        // Callers that gave up (dropped their future) free their slot.
-        waiting.retain(|id, reply| {
-            let keep = !reply.is_closed();
-            if !keep {
-                requests.cancel(*id);
+    }
+
+    async fn report(&mut self, msg_id: i32, report: Report) {
+        if self.discovery == Some(msg_id) {
+            self.discovery = None;
+            let discovered = matches!(&self.protocol, Protocol::Usm(s) if !s.needs_discovery());
+            for (id, waiting) in std::mem::take(&mut self.pending) {
+                if discovered {
+                    self.transmit(id, waiting).await;
+                } else {
+                    let _ = waiting.reply.send(Err(Error::Report(report.clone())));
+                }
             }
-            keep
-        });
+            return;
+        }
+        let Some(mut waiting) = self.waiting.remove(&msg_id) else {
+            return;
+        };
+        if report == Report::Usm(crate::usm::Counter::NotInTimeWindows) && !waiting.resynchronized {
+            // The session took the agent's clock from the report: send again, once.
+            waiting.resynchronized = true;
+            let id = self.requests.allocate();
+            waiting.pdu.request_id = id;
+            self.transmit(id, waiting).await;
+            return;
+        }
+        let _ = waiting.reply.send(Err(Error::Report(report)));
+    }
+
+    async fn expire(&mut self) {
+        let (resend, expired) = self.requests.poll(Instant::now());
+        for (bytes, target) in resend {
+            let _ = self.socket.send_to(&bytes, target).await;
+        }
+        for event in expired {
+            let Event::TimedOut(id) = event else {
+                continue;
+            };
+            if self.discovery == Some(id) {
+                self.discovery = None;
+                for (_, waiting) in std::mem::take(&mut self.pending) {
+                    let _ = waiting.reply.send(Err(Error::Timeout));
+                }
+            } else if let Some(waiting) = self.waiting.remove(&id) {
+                let _ = waiting.reply.send(Err(Error::Timeout));
+            }
+        }
     }
 }
 
