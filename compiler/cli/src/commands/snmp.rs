@@ -231,7 +231,7 @@ where
     let bindings = match result {
         Ok(bindings) => bindings,
         Err(err) => {
-            eprintln!("smic: {err}");
+            eprintln!("smic: {err}{}", timeout_hint(agent, &err));
             return ExitCode::FAILURE;
         }
     };
@@ -487,4 +487,23 @@ fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
                 .map_err(|_| format!("{text:?} is not an engine ID in hex"))
         })
         .collect()
+}
+
+/// Agents drop an authPriv request they cannot decrypt without a Report (the
+/// scopedPDU does not parse, so there is nothing to answer), so a wrong privacy
+/// passphrase shows up only as silence: say so.
+fn timeout_hint(agent: &AgentArgs, err: &str) -> &'static str {
+    let encrypted = agent.snmp_version == "3"
+        && agent.priv_passphrase.is_some()
+        && agent
+            .level
+            .as_deref()
+            .and_then(SecurityLevel::from_name)
+            .is_none_or(|level| level == SecurityLevel::AuthPriv);
+    if encrypted && err.starts_with("timeout") {
+        "\n  (with authPriv, a wrong privacy passphrase or protocol looks like this: \
+         the agent cannot decrypt the request and drops it)"
+    } else {
+        ""
+    }
 }
