@@ -48,6 +48,9 @@ pub enum ProtectError {
     /// The level asks for a key the user does not have.
     #[error("the user has no key for {0}")]
     MissingKey(SecurityLevel),
+    /// The header's flags ask for privacy without authentication.
+    #[error("msgFlags ask for privacy without authentication")]
+    InvalidFlags,
 }
 
 /// Builds and protects an outgoing USM message (RFC 3414 §3.1): encrypts the scopedPDU
@@ -61,7 +64,7 @@ pub fn protect(
     scoped: &ScopedPdu,
     salt: &Salt,
 ) -> Result<Vec<u8>, ProtectError> {
-    let level = header.flags.level().unwrap_or(SecurityLevel::AuthPriv);
+    let level = header.flags.level().ok_or(ProtectError::InvalidFlags)?;
     let auth = match level {
         SecurityLevel::NoAuthNoPriv => None,
         _ => Some(keys.auth.as_ref().ok_or(ProtectError::MissingKey(level))?),
