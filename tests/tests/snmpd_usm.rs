@@ -53,6 +53,7 @@ fn combinations() -> Vec<(Option<AuthProtocol>, Option<PrivProtocol>)> {
 fn config() -> String {
     let mut config = String::from(
         "engineID smic-usm\n\
+         rocommunity usmstats 127.0.0.1 .1.3.6.1.6.3.15.1.1\n\
          view sys included .1.3.6.1.2.1.1\n\
          view sys excluded .1.3.6.1.2.1.1.3\n\
          sysLocation smic usm lab\n\
@@ -233,9 +234,10 @@ async fn failures_are_the_reports_rfc_3414_prescribes() {
 
     // A stale clock (net-snmp's -Z): snmpd answers usmStatsNotInTimeWindows with its
     // own boots and time, and the manager sends again, once, in time.
+    let windows_before = usm_stat(&snmpd, Counter::NotInTimeWindows).await;
     let mut stale = usm(good.0, good.1);
     stale.engine_id = Some(ENGINE_ID.to_vec());
-    stale.engine_time = Some((1, 5));
+    stale.engine_time = Some((1, 1_000_000));
     let client = Client::connect(snmpd.addr, client_config(stale))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -244,6 +246,11 @@ async fn failures_are_the_reports_rfc_3414_prescribes() {
         .await
         .unwrap_or_else(|e| panic!("stale clock: {e}"));
     assert_eq!(got[0].value, Value::OctetString(b"smic usm lab".to_vec()));
+    assert_eq!(
+        usm_stat(&snmpd, Counter::NotInTimeWindows).await,
+        windows_before + 1,
+        "one stale request, one resynchronization"
+    );
 
     // The same user reads what it may, but not outside its view.
     let client = Client::connect(snmpd.addr, client_config(usm(good.0, good.1)))
@@ -265,4 +272,59 @@ async fn failures_are_the_reports_rfc_3414_prescribes() {
         .await;
     // usmStats is outside the user's view: snmpd hides it like any other object.
     assert!(stats.is_ok_and(|b| b.iter().all(|vb| vb.value == Value::NoSuchObject)));
+}
+
+/// One of snmpd's usmStats counters, read over SNMPv2c.
+async fn usm_stat(snmpd: &Snmpd, counter: Counter) -> u32 {
+    let client = Client::connect(
+        snmpd.addr,
+        smic_tests::client_config(smic_snmp::Version::V2c, "usmstats"),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let got = client
+        .get(&[counter.oid()])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    match got[0].value {
+        Value::Counter32(n) => n,
+        ref other => panic!("{}: {other:?}", counter.name()),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn many_concurrent_requests_share_one_discovery() {
+    let snmpd = Snmpd::start(&config());
+    let good = (Some(AuthProtocol::Sha1), Some(PrivProtocol::Aes128));
+    drop(smic_tests::connect_when_ready(&snmpd, client_config(usm(good.0, good.1))).await);
+    let before = usm_stat(&snmpd, Counter::UnknownEngineIds).await;
+    let client = std::sync::Arc::new(
+        Client::connect(snmpd.addr, client_config(usm(good.0, good.1)))
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+    );
+    // Fifty requests in flight before the engine is known: they wait for one probe.
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                client
+                    .get(&[Oid::from_vec(SYS_LOCATION.to_vec())])
+                    .await
+                    .map(|vb| vb[0].value.clone())
+            })
+        })
+        .collect();
+    for task in tasks {
+        let value = task
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(value, Value::OctetString(b"smic usm lab".to_vec()));
+    }
+    // snmpd answered exactly one discovery probe for all fifty.
+    assert_eq!(
+        usm_stat(&snmpd, Counter::UnknownEngineIds).await,
+        before + 1
+    );
 }
