@@ -28,6 +28,32 @@ impl Snmpd {
 
     /// Starts `snmpd` listening on `ip` (127.0.0.1 or ::1) at a free port.
     pub fn start_at(config: &str, ip: IpAddr) -> Snmpd {
+        Snmpd::launch(&snmpd_binary(), &[], config, ip)
+    }
+
+    /// Starts net-snmp's `snmptrapd` on a free loopback port with `config` (authCommunity,
+    /// createUser, authUser lines), logging each notification as one line in `format`
+    /// (its `-F`) with numeric OIDs and enumerations; [`Snmpd::wait_for_log`] reads them.
+    ///
+    /// # Panics
+    /// When `snmptrapd` cannot be started: CI installs Debian's `snmptrapd`.
+    pub fn start_trapd(config: &str, format: &str) -> Snmpd {
+        let binary = ["/usr/sbin/snmptrapd", "/usr/local/sbin/snmptrapd"]
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| p.exists())
+            .unwrap_or_else(|| PathBuf::from("snmptrapd"));
+        let trapd = Snmpd::launch(
+            &binary,
+            &["-On", "-Oe", "-F", format],
+            config,
+            IpAddr::from([127, 0, 0, 1]),
+        );
+        trapd.wait_for_log(|log| log.contains("NET-SNMP version"));
+        trapd
+    }
+
+    fn launch(binary: &std::path::Path, extra: &[&str], config: &str, ip: IpAddr) -> Snmpd {
         let port = UdpSocket::bind(SocketAddr::new(ip, 0))
             .and_then(|s| s.local_addr())
             .map(|a| a.port())
@@ -45,9 +71,10 @@ impl Snmpd {
             panic!("cannot write {}: {err}", conf.display());
         }
         let mibs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../mibs");
-        let child = Command::new(snmpd_binary())
+        let child = Command::new(binary)
             .args(["-f", "-C", "-Lf"])
             .arg(dir.join("snmpd.log"))
+            .args(extra)
             .arg("-c")
             .arg(&conf)
             .arg("-M")
@@ -59,8 +86,31 @@ impl Snmpd {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|err| panic!("cannot start snmpd ({err}); install Debian's `snmpd`"));
+            .unwrap_or_else(|err| {
+                panic!(
+                    "cannot start {} ({err}); install Debian's package",
+                    binary.display()
+                )
+            });
         Snmpd { child, dir, addr }
+    }
+
+    /// Waits up to five seconds for the log to satisfy `done`; returns the log.
+    ///
+    /// # Panics
+    /// When it does not, showing the log.
+    pub fn wait_for_log(&self, done: impl Fn(&str) -> bool) -> String {
+        for _ in 0..100 {
+            let log = self.log();
+            if done(&log) {
+                return log;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!(
+            "the daemon's log never showed what was awaited:\n{}",
+            self.log()
+        );
     }
 
     /// The daemon's log so far (for failure messages).

@@ -368,6 +368,28 @@ impl Client {
         }
     }
 
+    /// Sends an InformRequest (SNMPv2c or SNMPv3) and waits for the receiver's
+    /// acknowledgement, retransmitting as for any request.
+    pub async fn inform(&self, notice: &crate::notify::Notice) -> Result<(), Error> {
+        if let Security::Community {
+            version: Version::V1,
+            ..
+        } = self.config.security
+        {
+            return Err(Error::Malformed("SNMPv1 has no InformRequest"));
+        }
+        let pdu = self
+            .request(PduType::Inform, notice.to_varbinds(), (0, 0))
+            .await?;
+        match pdu.error_status {
+            0 => Ok(()),
+            status => Err(Error::Agent {
+                status,
+                index: pdu.error_index,
+            }),
+        }
+    }
+
     /// Every binding under `root`, in order: GetBulk with SNMPv2c, GetNext with SNMPv1.
     /// Stops at the end of the subtree or the MIB view; an agent that returns a
     /// non-increasing OID ends the walk with [`Error::NonIncreasing`].

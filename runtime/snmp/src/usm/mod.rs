@@ -24,6 +24,6 @@ pub use key::{EngineKeys, KeyError, LocalizedKey, MasterKey, User};
 pub use privacy::{DecryptError, PrivProtocol};
 pub use process::{Incoming, ProtectError, Salt, decode, protect};
 pub use stats::{Counter, Failure, Stats};
-pub use time::{EngineTime, MAX_BOOTS, TIME_WINDOW, in_window};
+pub use time::{EngineTime, LocalEngine, MAX_BOOTS, TIME_WINDOW, in_window};
 
 pub use crate::message::v3::SecurityLevel;

@@ -63,6 +63,56 @@ impl EngineTime {
     }
 }
 
+/// This engine as an authoritative one (RFC 3411 §3.1.1): its ID, how often it booted,
+/// and its clock (`snmpEngineTime`, seconds since it last booted).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalEngine {
+    id: Vec<u8>,
+    boots: u32,
+    started: Instant,
+}
+
+impl LocalEngine {
+    /// An engine with `id` that has booted `boots` times, its clock starting `now`.
+    pub fn new(id: Vec<u8>, boots: u32, now: Instant) -> LocalEngine {
+        LocalEngine {
+            id,
+            boots,
+            started: now,
+        }
+    }
+
+    /// An engine ID of RFC 3411's text format: the enterprise number with the high bit
+    /// set, format 4, then up to 27 octets of `text`.
+    ///
+    /// ```
+    /// use smic_snmp::usm::LocalEngine;
+    /// assert_eq!(LocalEngine::text_id(8072, "agent"), b"\x80\x00\x1f\x88\x04agent");
+    /// ```
+    pub fn text_id(enterprise: u32, text: &str) -> Vec<u8> {
+        let mut id = (enterprise | 0x8000_0000).to_be_bytes().to_vec();
+        id.push(4);
+        id.extend(text.bytes().take(27));
+        id
+    }
+
+    /// `snmpEngineID`.
+    pub fn id(&self) -> &[u8] {
+        &self.id
+    }
+
+    /// `snmpEngineBoots`.
+    pub fn boots(&self) -> u32 {
+        self.boots
+    }
+
+    /// `snmpEngineTime` at `now`.
+    pub fn time(&self, now: Instant) -> u32 {
+        let secs = now.saturating_duration_since(self.started).as_secs();
+        secs.min(u64::from(MAX_BOOTS)) as u32
+    }
+}
+
 /// The authoritative engine's check (RFC 3414 §3.2.7 a): whether a message claiming
 /// `boots` and `time` is in the window of an engine at `local_boots` and `local_time`.
 pub fn in_window(local_boots: u32, local_time: u32, boots: u32, time: u32) -> bool {
