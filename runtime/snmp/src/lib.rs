@@ -6,6 +6,7 @@
 //! every PDU on top of it. Security ([`usm`]), access control and dispatch live outside
 //! the codec. [`client`] is the manager, [`notify`] sends and receives notifications.
 
+pub mod agent;
 pub mod ber;
 pub mod client;
 pub mod message;

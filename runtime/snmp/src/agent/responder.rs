@@ -1,0 +1,469 @@
+//! The command responder (RFC 3413 §3.2, RFC 3416 §4.2): bytes in, bytes out.
+//!
+//! Sans-IO: [`Responder::handle`] takes a datagram and returns the datagram to send
+//! back, or nothing when the request is to be dropped (undecodable, unknown community,
+//! not a request). Every drop is counted in [`Stats`]. Transports
+//! ([`server`](super::server)) only move bytes.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use smic_smi::{Oid, Value};
+
+use super::ErrorStatus;
+use super::access::AccessControl;
+use super::instrument::{Instrument, Undo};
+use super::mib::Mib;
+use super::stats::{Stats, add, bump};
+use super::vacm::{SecurityLevel, SecurityModel, VacmError, View, ViewType};
+use crate::ber::{Reader, Writer};
+use crate::message::{AnyPdu, Message, Pdu, PduType, VarBind, Version};
+
+/// Bounds on the work and size of one response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// The largest response message, in bytes (community messages carry no maximum of
+    /// their own, so this is the agent's; 65507 is the most a UDP datagram holds).
+    pub max_message_size: usize,
+    /// The most repetitions a GetBulk gets, whatever it asks.
+    pub max_repetitions: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_message_size: 65507,
+            max_repetitions: 1000,
+        }
+    }
+}
+
+/// Who is asking and where: fixed for one request.
+#[derive(Clone, Copy)]
+struct Principal<'a> {
+    version: Version,
+    model: SecurityModel,
+    name: &'a [u8],
+    context: &'a [u8],
+}
+
+/// A response before encoding.
+struct Outcome {
+    status: ErrorStatus,
+    /// 1-based position of the faulty binding, 0 for none.
+    index: usize,
+    varbinds: Vec<VarBind>,
+}
+
+impl Outcome {
+    fn ok(varbinds: Vec<VarBind>) -> Self {
+        Outcome {
+            status: ErrorStatus::NoError,
+            index: 0,
+            varbinds,
+        }
+    }
+
+    /// An error response: RFC 3416 sends the request's bindings back unchanged.
+    fn error(status: ErrorStatus, index: usize, request: &[VarBind]) -> Self {
+        Outcome {
+            status,
+            index,
+            varbinds: request.to_vec(),
+        }
+    }
+}
+
+/// The command responder: a [`Mib`] behind [`AccessControl`].
+///
+/// `&self` everywhere: one responder serves every worker. GETs run in parallel; SETs
+/// are serialized, so a SET's check and commit phases see no other SET in between.
+pub struct Responder {
+    mib: Mib,
+    access: AccessControl,
+    limits: Limits,
+    stats: Arc<Stats>,
+    set_lock: Mutex<()>,
+}
+
+impl Responder {
+    /// A responder with default [`Limits`] and its own counters.
+    pub fn new(mib: Mib, access: AccessControl) -> Self {
+        Responder::with_stats(mib, access, Arc::default())
+    }
+
+    /// A responder counting into `stats` (so that the MIB can serve them: see
+    /// [`system::register_snmp_group`](super::system::register_snmp_group)).
+    pub fn with_stats(mib: Mib, access: AccessControl, stats: Arc<Stats>) -> Self {
+        Responder {
+            mib,
+            access,
+            limits: Limits::default(),
+            stats,
+            set_lock: Mutex::new(()),
+        }
+    }
+
+    /// The same responder with other limits.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The counters.
+    pub fn stats(&self) -> &Arc<Stats> {
+        &self.stats
+    }
+
+    /// The MIB served.
+    pub fn mib(&self) -> &Mib {
+        &self.mib
+    }
+
+    /// Answers one datagram; `None` means drop it (the reason is counted).
+    ///
+    /// Never panics, whatever the bytes.
+    pub fn handle(&self, request: &[u8], _from: SocketAddr) -> Option<Vec<u8>> {
+        bump(&self.stats.in_pkts);
+        let message = match Message::decode(request) {
+            Ok(message) => message,
+            Err(_) => {
+                if unknown_version(request) {
+                    bump(&self.stats.in_bad_versions);
+                } else {
+                    bump(&self.stats.in_asn_parse_errs);
+                }
+                return None;
+            }
+        };
+        let AnyPdu::Pdu(pdu) = &message.pdu else {
+            bump(&self.stats.silent_drops);
+            return None;
+        };
+        let Some(entry) = self.access.lookup(&message.community) else {
+            bump(&self.stats.in_bad_community_names);
+            return None;
+        };
+        let who = Principal {
+            version: message.version,
+            model: match message.version {
+                Version::V1 => SecurityModel::V1,
+                Version::V2c => SecurityModel::V2c,
+            },
+            name: &entry.security_name,
+            context: &entry.context,
+        };
+        let outcome = match pdu.kind {
+            PduType::Get => {
+                bump(&self.stats.in_get_requests);
+                self.get(who, &pdu.varbinds)?
+            }
+            PduType::GetNext => {
+                bump(&self.stats.in_get_nexts);
+                self.get_next(who, &pdu.varbinds)?
+            }
+            PduType::GetBulk => {
+                bump(&self.stats.in_get_bulks);
+                self.get_bulk(who, &message, pdu)?
+            }
+            PduType::Set => {
+                bump(&self.stats.in_set_requests);
+                self.set(who, &pdu.varbinds)?
+            }
+            _ => {
+                bump(&self.stats.silent_drops);
+                return None;
+            }
+        };
+        let bytes = self.encode(&message, pdu, outcome)?;
+        bump(&self.stats.out_pkts);
+        Some(bytes)
+    }
+
+    /// The view for a request, or the outcome when there is none: an unknown context
+    /// is dropped (`None`), other refusals are authorizationError (RFC 3413 §3.2).
+    fn view(
+        &self,
+        who: Principal<'_>,
+        view_type: ViewType,
+        request: &[VarBind],
+    ) -> Result<View<'_>, Option<Outcome>> {
+        match self.access.vacm().view(
+            who.model,
+            who.name,
+            SecurityLevel::NoAuthNoPriv,
+            view_type,
+            who.context,
+        ) {
+            Ok(view) => Ok(view),
+            Err(VacmError::NoSuchContext) => {
+                bump(&self.stats.unknown_contexts);
+                Err(None)
+            }
+            Err(_) => {
+                if view_type == ViewType::Write {
+                    bump(&self.stats.in_bad_community_uses);
+                }
+                Err(Some(Outcome::error(
+                    ErrorStatus::AuthorizationError,
+                    0,
+                    request,
+                )))
+            }
+        }
+    }
+
+    /// GET (RFC 3416 §4.2.1): exceptions per binding, or noSuchName in SNMPv1.
+    fn get(&self, who: Principal<'_>, request: &[VarBind]) -> Option<Outcome> {
+        let view = match self.view(who, ViewType::Read, request) {
+            Ok(view) => view,
+            Err(outcome) => return outcome,
+        };
+        let v1 = who.version == Version::V1;
+        let mut out = Vec::with_capacity(request.len());
+        for (i, vb) in request.iter().enumerate() {
+            let value = if view.contains(&vb.oid) {
+                self.mib.get(&vb.oid)
+            } else {
+                Value::NoSuchObject
+            };
+            // SNMPv1 has no Counter64 (RFC 3584 §4.2.2.1.4): as if it were absent.
+            if v1 && (value.is_exception() || matches!(value, Value::Counter64(_))) {
+                return Some(Outcome::error(ErrorStatus::NoSuchName, i + 1, request));
+            }
+            out.push(VarBind {
+                oid: vb.oid.clone(),
+                value,
+            });
+        }
+        add(&self.stats.in_total_req_vars, out.len());
+        Some(Outcome::ok(out))
+    }
+
+    /// The next instance after `after` that the view shows (and SNMPv1 can carry).
+    fn next_visible(&self, view: &View<'_>, v1: bool, after: &Oid) -> Option<(Oid, Value)> {
+        let mut cursor = after.clone();
+        loop {
+            let (oid, value) = self.mib.next(&cursor)?;
+            if view.contains(&oid) && !(v1 && matches!(value, Value::Counter64(_))) {
+                return Some((oid, value));
+            }
+            cursor = oid;
+        }
+    }
+
+    /// GETNEXT (RFC 3416 §4.2.2).
+    fn get_next(&self, who: Principal<'_>, request: &[VarBind]) -> Option<Outcome> {
+        let view = match self.view(who, ViewType::Read, request) {
+            Ok(view) => view,
+            Err(outcome) => return outcome,
+        };
+        let v1 = who.version == Version::V1;
+        let mut out = Vec::with_capacity(request.len());
+        for (i, vb) in request.iter().enumerate() {
+            match self.next_visible(&view, v1, &vb.oid) {
+                Some((oid, value)) => out.push(VarBind { oid, value }),
+                None if v1 => {
+                    return Some(Outcome::error(ErrorStatus::NoSuchName, i + 1, request));
+                }
+                None => out.push(VarBind {
+                    oid: vb.oid.clone(),
+                    value: Value::EndOfMibView,
+                }),
+            }
+        }
+        add(&self.stats.in_total_req_vars, out.len());
+        Some(Outcome::ok(out))
+    }
+
+    /// GETBULK (RFC 3416 §4.2.3): non-repeaters once, repeaters up to
+    /// max-repetitions times, stopping early when every repeater is at the end of the
+    /// view or the response is full (it is truncated, never tooBig).
+    fn get_bulk(&self, who: Principal<'_>, message: &Message, pdu: &Pdu) -> Option<Outcome> {
+        let request = &pdu.varbinds;
+        let view = match self.view(who, ViewType::Read, request) {
+            Ok(view) => view,
+            Err(outcome) => return outcome,
+        };
+        let non_repeaters = usize::try_from(pdu.error_status.max(0))
+            .unwrap_or(0)
+            .min(request.len());
+        let repetitions = u32::try_from(pdu.error_index.max(0))
+            .unwrap_or(0)
+            .min(self.limits.max_repetitions);
+        // What the bindings may take: the limit, less the empty response and a margin
+        // for three length fields growing (message, PDU, binding list).
+        let empty = response(message, pdu, ErrorStatus::NoError, 0, Vec::new()).encode();
+        let budget = self
+            .limits
+            .max_message_size
+            .saturating_sub(empty.len() + 12);
+        let mut used = 0;
+        let mut out = Vec::new();
+        let mut push = |out: &mut Vec<VarBind>, vb: VarBind| -> bool {
+            used += encoded_len(&vb);
+            if used > budget {
+                return false;
+            }
+            out.push(vb);
+            true
+        };
+        let next = |oid: &Oid| match self.next_visible(&view, false, oid) {
+            Some((oid, value)) => VarBind { oid, value },
+            None => VarBind {
+                oid: oid.clone(),
+                value: Value::EndOfMibView,
+            },
+        };
+        for vb in &request[..non_repeaters] {
+            if !push(&mut out, next(&vb.oid)) {
+                return Some(Outcome::ok(out));
+            }
+        }
+        let mut cursors: Vec<Oid> = request[non_repeaters..]
+            .iter()
+            .map(|vb| vb.oid.clone())
+            .collect();
+        for _ in 0..repetitions {
+            if cursors.is_empty() {
+                break;
+            }
+            let mut all_ended = true;
+            for cursor in &mut cursors {
+                let vb = next(cursor);
+                if vb.value != Value::EndOfMibView {
+                    all_ended = false;
+                }
+                cursor.clone_from(&vb.oid);
+                if !push(&mut out, vb) {
+                    return Some(Outcome::ok(out));
+                }
+            }
+            if all_ended {
+                break;
+            }
+        }
+        add(&self.stats.in_total_req_vars, out.len());
+        Some(Outcome::ok(out))
+    }
+
+    /// SET (RFC 3416 §4.2.5): every binding checked, then every binding committed; a
+    /// failed commit undoes the committed ones, last first.
+    fn set(&self, who: Principal<'_>, request: &[VarBind]) -> Option<Outcome> {
+        // A panicking handler must not stop every later SET: the guard protects no data.
+        let _serial = self.set_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let view = match self.view(who, ViewType::Write, request) {
+            Ok(view) => view,
+            Err(outcome) => return outcome,
+        };
+        let mut targets: Vec<&Arc<dyn Instrument>> = Vec::with_capacity(request.len());
+        for (i, vb) in request.iter().enumerate() {
+            if !view.contains(&vb.oid) {
+                return Some(Outcome::error(ErrorStatus::NoAccess, i + 1, request));
+            }
+            let Some((_, instrument)) = self.mib.find(&vb.oid) else {
+                return Some(Outcome::error(ErrorStatus::NotWritable, i + 1, request));
+            };
+            if let Err(status) = instrument.check_set(&vb.oid, &vb.value) {
+                return Some(Outcome::error(status, i + 1, request));
+            }
+            targets.push(instrument);
+        }
+        let mut committed: Vec<(&Arc<dyn Instrument>, &Oid, Undo)> = Vec::new();
+        for (i, (vb, instrument)) in request.iter().zip(&targets).enumerate() {
+            match instrument.commit_set(&vb.oid, &vb.value) {
+                Ok(undo) => committed.push((instrument, &vb.oid, undo)),
+                Err(_) => {
+                    let mut status = ErrorStatus::CommitFailed;
+                    for (instrument, oid, undo) in committed.into_iter().rev() {
+                        if instrument.undo_set(oid, undo).is_err() {
+                            status = ErrorStatus::UndoFailed;
+                        }
+                    }
+                    return Some(Outcome::error(status, i + 1, request));
+                }
+            }
+        }
+        add(&self.stats.in_total_set_vars, request.len());
+        Some(Outcome::ok(request.to_vec()))
+    }
+
+    /// Encodes the response; one too big becomes tooBig (RFC 3416 §4.2.1: no bindings;
+    /// RFC 1157 §4.1.2: SNMPv1 echoes the request's), or is dropped if even that does
+    /// not fit.
+    fn encode(&self, message: &Message, pdu: &Pdu, outcome: Outcome) -> Option<Vec<u8>> {
+        let v1 = message.version == Version::V1;
+        let status = if v1 {
+            outcome.status.for_v1()
+        } else {
+            outcome.status
+        };
+        let bytes = response(message, pdu, status, outcome.index, outcome.varbinds).encode();
+        if bytes.len() <= self.limits.max_message_size {
+            self.count_status(status);
+            return Some(bytes);
+        }
+        let echoed = if v1 { pdu.varbinds.clone() } else { Vec::new() };
+        let bytes = response(message, pdu, ErrorStatus::TooBig, 0, echoed).encode();
+        if bytes.len() <= self.limits.max_message_size {
+            self.count_status(ErrorStatus::TooBig);
+            Some(bytes)
+        } else {
+            bump(&self.stats.silent_drops);
+            None
+        }
+    }
+
+    fn count_status(&self, status: ErrorStatus) {
+        bump(&self.stats.out_get_responses);
+        let counter = match status {
+            ErrorStatus::TooBig => &self.stats.out_too_bigs,
+            ErrorStatus::NoSuchName => &self.stats.out_no_such_names,
+            ErrorStatus::BadValue => &self.stats.out_bad_values,
+            ErrorStatus::GenErr => &self.stats.out_gen_errs,
+            _ => return,
+        };
+        bump(counter);
+    }
+}
+
+/// A Response to `pdu` in `message`'s version and community.
+fn response(
+    message: &Message,
+    pdu: &Pdu,
+    status: ErrorStatus,
+    index: usize,
+    varbinds: Vec<VarBind>,
+) -> Message {
+    Message {
+        version: message.version,
+        community: message.community.clone(),
+        pdu: AnyPdu::Pdu(Pdu {
+            kind: PduType::Response,
+            request_id: pdu.request_id,
+            error_status: status.code(),
+            error_index: i32::try_from(index).unwrap_or(i32::MAX),
+            varbinds,
+        }),
+    }
+}
+
+/// The encoded size of one binding.
+fn encoded_len(vb: &VarBind) -> usize {
+    let mut w = Writer::new();
+    w.sequence(|w| {
+        w.oid(&vb.oid);
+        w.value(&vb.value);
+    });
+    w.into_bytes().len()
+}
+
+/// Whether a datagram that failed to decode is a message of a version this responder
+/// does not speak (counted apart from garbage, as `snmpInBadVersions`).
+fn unknown_version(datagram: &[u8]) -> bool {
+    let mut outer = Reader::new(datagram);
+    outer
+        .sequence()
+        .and_then(|mut message| message.integer())
+        .is_ok_and(|version| version != 0 && version != 1)
+}
