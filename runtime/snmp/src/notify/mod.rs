@@ -13,4 +13,4 @@ pub use notice::{
     SNMP_TRAP_OID, SNMP_TRAPS, SYS_UP_TIME,
 };
 pub use originator::TrapSender;
-pub use receiver::{Received, Receiver, ReceiverConfig, Sender};
+pub use receiver::{Outcome, Received, Receiver, ReceiverConfig, ReceiverCore, Sender};

@@ -69,7 +69,7 @@ pub struct Received {
 
 /// What to do with a datagram.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Outcome {
+pub enum Outcome {
     /// Deliver, and send `reply` (an inform's acknowledgement) first.
     Deliver(Received, Option<Vec<u8>>),
     /// Send a Report.
@@ -78,8 +78,9 @@ pub(crate) enum Outcome {
     Drop,
 }
 
-/// The receiver's sans-IO state.
-pub(crate) struct Core {
+/// The receiver's sans-IO state: datagrams and time in, notifications and replies
+/// out. [`Receiver`] wraps it with a UDP socket; other transports can drive it directly.
+pub struct ReceiverCore {
     config: ReceiverConfig,
     clocks: HashMap<Vec<u8>, EngineTime>,
     stats: Arc<Stats>,
@@ -89,9 +90,10 @@ pub(crate) struct Core {
 /// The most sending engines whose clocks are remembered; past it the table starts afresh.
 const MAX_CLOCKS: usize = 65_536;
 
-impl Core {
-    pub(crate) fn new(config: ReceiverConfig) -> Core {
-        Core {
+impl ReceiverCore {
+    /// A receiver accepting what `config` allows.
+    pub fn new(config: ReceiverConfig) -> ReceiverCore {
+        ReceiverCore {
             config,
             clocks: HashMap::new(),
             stats: Arc::default(),
@@ -99,7 +101,8 @@ impl Core {
         }
     }
 
-    pub(crate) fn handle(&mut self, bytes: &[u8], from: SocketAddr, now: Instant) -> Outcome {
+    /// One datagram from `from` at `now`: what to deliver and what to send back.
+    pub fn handle(&mut self, bytes: &[u8], from: SocketAddr, now: Instant) -> Outcome {
         match peek_version(bytes) {
             Ok(0 | 1) => self.community(bytes, from),
             Ok(3) => self.usm(bytes, from, now),
@@ -315,7 +318,8 @@ impl Core {
         }
     }
 
-    pub(crate) fn stats(&self) -> &Arc<Stats> {
+    /// The `usmStats` of SNMPv3 messages refused.
+    pub fn stats(&self) -> &Arc<Stats> {
         &self.stats
     }
 }
@@ -351,7 +355,7 @@ fn acknowledgement(inform: &Pdu) -> Pdu {
 /// ```
 pub struct Receiver {
     socket: UdpSocket,
-    core: Core,
+    core: ReceiverCore,
     buf: Vec<u8>,
 }
 
@@ -360,7 +364,7 @@ impl Receiver {
     pub async fn bind(addr: SocketAddr, config: ReceiverConfig) -> std::io::Result<Receiver> {
         Ok(Receiver {
             socket: UdpSocket::bind(addr).await?,
-            core: Core::new(config),
+            core: ReceiverCore::new(config),
             buf: vec![0; 65_536],
         })
     }
