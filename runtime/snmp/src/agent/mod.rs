@@ -9,7 +9,8 @@
 //! - [`Responder`] is sans-IO: bytes in, bytes out ([`Responder::handle`]); GET,
 //!   GETNEXT, GETBULK and two-phase SET for SNMPv1 and SNMPv2c.
 //! - [`Server`] serves a responder on UDP with one socket per core.
-//! - [`system`] registers the agent's own SNMPv2-MIB objects.
+//! - [`system`] registers the agent's own SNMPv2-MIB objects; [`config`] reads an
+//!   agent configuration file.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -32,6 +33,7 @@
 
 mod access;
 mod check;
+pub mod config;
 mod instrument;
 mod mib;
 mod responder;
