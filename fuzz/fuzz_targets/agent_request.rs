@@ -1,0 +1,64 @@
+//! The agent's request path, bytes in and bytes out: arbitrary datagrams through
+//! `Responder::handle` for an agent with the system group, a writable in-memory ifTable
+//! and read-only, read-write and restricted communities. Nothing may panic, hang or
+//! allocate without bound; every answer must decode as a message.
+#![no_main]
+
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+
+use libfuzzer_sys::fuzz_target;
+use smic_mibs::ianaiftype_mib::IANAifType;
+use smic_mibs::if_mib::{IfAdminStatus, IfEntry, IfEntryIndex, InterfaceIndex};
+use smic_smi::registry::Registry;
+use smic_smi::snmpv2_tc::DisplayString;
+use smic_smi::syntax::Enum;
+use smic_smi::{TableEntry, oid};
+use smic_snmp::agent::{AccessControl, MemTable, Mib, Responder, TableObject, system};
+use smic_snmp::message::v3::peek_version;
+
+fn responder() -> &'static Responder {
+    static RESPONDER: OnceLock<Responder> = OnceLock::new();
+    RESPONDER.get_or_init(|| {
+        let mut mib = Mib::new();
+        let _ = system::register_system(
+            &mut mib,
+            system::SystemInfo {
+                descr: "fuzz".into(),
+                object_id: oid!(1, 3, 6, 1, 4, 1, 8072, 3, 2, 10).clone(),
+                contact: String::new(),
+                name: "fuzz".into(),
+                location: String::new(),
+                services: 72,
+            },
+        );
+        let rows = (1..=3).filter_map(|i| {
+            let mut row = IfEntry::new(IfEntryIndex {
+                if_index: InterfaceIndex::new(i).ok()?,
+            });
+            row.if_index = Some(row.index.if_index);
+            row.if_descr = DisplayString::new(format!("eth{i}").into_bytes()).ok();
+            row.if_type = Some(Enum::from(IANAifType::EthernetCsmacd));
+            row.if_admin_status = Some(Enum::from(IfAdminStatus::Up));
+            Some(row)
+        });
+        let mut registry = Registry::new();
+        smic_mibs::if_mib::register(&mut registry);
+        let _ = mib.table(TableObject::new(Arc::new(MemTable::from_rows(rows))).access_from(&registry));
+        let mut access = AccessControl::new();
+        access
+            .view("all", oid!(1).clone(), true)
+            .view("system", oid!(1, 3, 6, 1, 2, 1, 1).clone(), true)
+            .community("public", Some("all"), None)
+            .community("private", Some("all"), Some("all"))
+            .community("sys", Some("system"), Some("system"));
+        Responder::new(mib, access)
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let from = SocketAddr::from(([127, 0, 0, 1], 1161));
+    if let Some(answer) = responder().handle(data, from) {
+        assert!(peek_version(&answer).is_ok());
+    }
+});
