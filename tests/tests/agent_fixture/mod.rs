@@ -1,10 +1,13 @@
 //! The agent the agent tests serve: SNMPv2-MIB's system and snmp groups, a two-row
-//! ifTable, and communities for every access-control case.
+//! ifTable, and communities for every access-control case; [`agent_v3`] adds SNMPv3
+//! users for every protocol combination the tests use and every VACM refusal.
 
 #![allow(dead_code, unreachable_pub)]
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI32, Ordering};
+use std::time::Instant;
 
 use smic_mibs::ianaiftype_mib::IANAifType;
 use smic_mibs::if_mib::{IfAdminStatus, IfEntry, IfEntryIndex, IfOperStatus, InterfaceIndex};
@@ -13,9 +16,10 @@ use smic_smi::syntax::{Counter32, Enum, TimeTicks};
 use smic_smi::{Oid, Registry, TableEntry, oid};
 use smic_snmp::agent::vacm::SecurityModel;
 use smic_snmp::agent::{
-    AccessControl, CommunityEntry, ErrorStatus, Limits, MemTable, Mib, Responder, Stats,
+    AccessControl, CommunityEntry, ErrorStatus, Limits, MemTable, Mib, Responder, Server, Stats,
     TableObject, TableSource, system,
 };
+use smic_snmp::usm::{AuthProtocol, LocalEngine, PrivProtocol, SecurityLevel, User};
 
 /// The ifTable's source: a memory table whose writes fail for one row (to exercise
 /// commitFailed), and which refuses `ifAdminStatus` `testing(3)` (inconsistentValue).
@@ -86,6 +90,132 @@ pub struct Agent {
 }
 
 pub fn agent(limits: Limits) -> Agent {
+    build(limits, access(), None)
+}
+
+/// The agent's SNMPv3 engine ID: RFC 3411's text format, net-snmp's enterprise.
+pub const ENGINE_ID: &[u8] = b"\x80\x00\x1f\x88\x04smic-agent";
+pub const AUTH_PASS: &str = "auth-passphrase";
+pub const PRIV_PASS: &str = "priv-passphrase";
+
+/// An SNMPv3 user of the agent: name, authentication and privacy protocols (net-snmp's
+/// names), and the level its access entry needs.
+pub struct V3User {
+    pub name: &'static str,
+    pub auth: Option<AuthProtocol>,
+    pub privacy: Option<PrivProtocol>,
+    pub level: SecurityLevel,
+}
+
+/// Users reading and writing everything at their own level, one per combination, and:
+/// - `sha-aes-ro` reads at authNoPriv and writes only at authPriv;
+/// - `sha-aes-strict` may do nothing below authPriv.
+pub const V3_USERS: &[V3User] = &[
+    V3User {
+        name: "noauth",
+        auth: None,
+        privacy: None,
+        level: SecurityLevel::NoAuthNoPriv,
+    },
+    V3User {
+        name: "md5",
+        auth: Some(AuthProtocol::Md5),
+        privacy: None,
+        level: SecurityLevel::AuthNoPriv,
+    },
+    V3User {
+        name: "sha256",
+        auth: Some(AuthProtocol::Sha256),
+        privacy: None,
+        level: SecurityLevel::AuthNoPriv,
+    },
+    V3User {
+        name: "sha-des",
+        auth: Some(AuthProtocol::Sha1),
+        privacy: Some(PrivProtocol::Des),
+        level: SecurityLevel::AuthPriv,
+    },
+    V3User {
+        name: "sha-aes",
+        auth: Some(AuthProtocol::Sha1),
+        privacy: Some(PrivProtocol::Aes128),
+        level: SecurityLevel::AuthPriv,
+    },
+    V3User {
+        name: "sha512-aes256",
+        auth: Some(AuthProtocol::Sha512),
+        privacy: Some(PrivProtocol::Aes256),
+        level: SecurityLevel::AuthPriv,
+    },
+    V3User {
+        name: "sha-aes256c",
+        auth: Some(AuthProtocol::Sha1),
+        privacy: Some(PrivProtocol::Aes256Cisco),
+        level: SecurityLevel::AuthPriv,
+    },
+    V3User {
+        name: "sha-aes-ro",
+        auth: Some(AuthProtocol::Sha1),
+        privacy: Some(PrivProtocol::Aes128),
+        level: SecurityLevel::AuthNoPriv,
+    },
+    V3User {
+        name: "sha-aes-strict",
+        auth: Some(AuthProtocol::Sha1),
+        privacy: Some(PrivProtocol::Aes128),
+        level: SecurityLevel::AuthPriv,
+    },
+];
+
+impl V3User {
+    /// The USM user with its keys.
+    pub fn user(&self) -> User {
+        let mut user = User::new(self.name);
+        if let Some(auth) = self.auth {
+            user = user
+                .with_auth(auth, AUTH_PASS.as_bytes())
+                .expect("long enough");
+        }
+        if let Some(privacy) = self.privacy {
+            user = user
+                .with_privacy(privacy, PRIV_PASS.as_bytes())
+                .expect("long enough");
+        }
+        user
+    }
+
+    /// The user by name.
+    pub fn named(name: &str) -> &'static V3User {
+        V3_USERS
+            .iter()
+            .find(|u| u.name == name)
+            .expect("a fixture user")
+    }
+}
+
+/// The agent with SNMPv3 too: [`V3_USERS`], and a context `other` nobody may use.
+pub fn agent_v3(limits: Limits) -> Agent {
+    let mut access = access();
+    for user in V3_USERS {
+        let write = match user.name {
+            "sha-aes-ro" => None,
+            _ => Some("all"),
+        };
+        access.user(user.name, user.level, Some("all"), write);
+    }
+    access
+        .user(
+            "sha-aes-ro",
+            SecurityLevel::AuthPriv,
+            Some("all"),
+            Some("all"),
+        )
+        .context(b"other");
+    let users: Vec<User> = V3_USERS.iter().map(V3User::user).collect();
+    build(limits, access, Some(users))
+}
+
+fn build(limits: Limits, access: AccessControl, users: Option<Vec<User>>) -> Agent {
     let stats = Arc::new(Stats::default());
     let mut mib = Mib::new();
     system::register_system(
@@ -118,7 +248,11 @@ pub fn agent(limits: Limits) -> Agent {
     smic_mibs::if_mib::register(&mut registry);
     mib.table(TableObject::new(Arc::clone(&interfaces)).access_from(&registry))
         .expect("no overlap");
-    let responder = Responder::with_stats(mib, access(), stats).with_limits(limits);
+    let mut responder = Responder::with_stats(mib, access, stats).with_limits(limits);
+    if let Some(users) = users {
+        let engine = LocalEngine::new(ENGINE_ID.to_vec(), 3, Instant::now());
+        responder = responder.with_usm(engine, users).expect("no overlap");
+    }
     Agent {
         responder: Arc::new(responder),
         interfaces,
@@ -173,4 +307,33 @@ pub fn access() -> AccessControl {
         .add_group(SecurityModel::V2c, b"lonely", "lonely")
         .add_group(SecurityModel::V1, b"lonely", "lonely");
     access
+}
+
+/// A responder served on a free loopback port by its own multi-threaded runtime, so
+/// that blocking tools can run on the test's thread.
+pub struct Served {
+    pub server: Server,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Served {
+    pub fn start(responder: &Arc<Responder>) -> Served {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let addr: SocketAddr = "127.0.0.1:0".parse().expect("an address");
+        let server = runtime
+            .block_on(Server::bind(addr, 2, Arc::clone(responder)))
+            .expect("bound");
+        Served {
+            server,
+            _runtime: runtime,
+        }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.server.local_addr()
+    }
 }

@@ -5,6 +5,11 @@
 //! decides what that name may read and write there, with security model SNMPv1 or
 //! SNMPv2c and level noAuthNoPriv. An unknown community is dropped and counted
 //! (`snmpInBadCommunityNames`), never answered.
+//!
+//! An SNMPv3 message names its user and context itself: the security name is the USM
+//! user name, the model USM and the level the message's own; [`AccessControl::user`]
+//! gives a user its views (its keys are the responder's business:
+//! [`Responder::with_usm`](super::Responder::with_usm)).
 
 use std::collections::HashMap;
 
@@ -26,12 +31,17 @@ pub struct CommunityEntry {
 /// ```
 /// use smic_smi::oid;
 /// use smic_snmp::agent::AccessControl;
+/// use smic_snmp::agent::vacm::SecurityLevel;
 /// let mut access = AccessControl::new();
 /// access
 ///     .view("all", oid!(1).clone(), true)
 ///     .view("system", oid!(1, 3, 6, 1, 2, 1, 1).clone(), true)
 ///     .community("public", Some("all"), None)
-///     .community("private", Some("all"), Some("system"));
+///     .community("private", Some("all"), Some("system"))
+///     // SNMPv3: `ops` reads everything when authenticated, and writes the system
+///     // group only when its requests are encrypted too.
+///     .user("ops", SecurityLevel::AuthNoPriv, Some("all"), None)
+///     .user("ops", SecurityLevel::AuthPriv, Some("all"), Some("system"));
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct AccessControl {
@@ -81,6 +91,54 @@ impl AccessControl {
                 write_view: write_view.map(str::to_string),
                 notify_view: None,
             });
+        self
+    }
+
+    /// A USM user (SNMPv3) that reads `read_view` and writes `write_view` in the
+    /// default context when its requests have at least `level`; a request at a lower
+    /// level gets authorizationError. The security name is the user name, the group
+    /// `usm:<name>`; each call adds one access entry (for model USM at `level`), so a
+    /// user can get more at a higher level by being added again.
+    pub fn user(
+        &mut self,
+        name: &str,
+        level: SecurityLevel,
+        read_view: Option<&str>,
+        write_view: Option<&str>,
+    ) -> &mut Self {
+        self.user_in_context(name, level, b"", read_view, write_view)
+    }
+
+    /// [`AccessControl::user`] in one context (added to the known contexts).
+    pub fn user_in_context(
+        &mut self,
+        name: &str,
+        level: SecurityLevel,
+        context: &[u8],
+        read_view: Option<&str>,
+        write_view: Option<&str>,
+    ) -> &mut Self {
+        let group = format!("usm:{name}");
+        self.vacm
+            .add_context(context)
+            .add_group(SecurityModel::Usm, name.as_bytes(), &group)
+            .add_access(AccessEntry {
+                group,
+                context_prefix: context.to_vec(),
+                model: SecurityModel::Usm,
+                level,
+                context_match: ContextMatch::Exact,
+                read_view: read_view.map(str::to_string),
+                write_view: write_view.map(str::to_string),
+                notify_view: None,
+            });
+        self
+    }
+
+    /// Adds a context (`vacmContextTable`): requests naming a context that was never
+    /// added are refused as unknown (`snmpUnknownContexts`).
+    pub fn context(&mut self, name: &[u8]) -> &mut Self {
+        self.vacm.add_context(name);
         self
     }
 

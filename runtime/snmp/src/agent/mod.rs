@@ -7,7 +7,9 @@
 //!   and SET checks (type, size, range, enumeration, MAX-ACCESS) from their metadata.
 //! - [`AccessControl`] maps communities to VACM security names; [`vacm`] is RFC 3415.
 //! - [`Responder`] is sans-IO: bytes in, bytes out ([`Responder::handle`]); GET,
-//!   GETNEXT, GETBULK and two-phase SET for SNMPv1 and SNMPv2c.
+//!   GETNEXT, GETBULK and two-phase SET for SNMPv1, SNMPv2c and, with
+//!   [`Responder::with_usm`], SNMPv3 (USM as the authoritative engine, VACM per user
+//!   and level: [`AccessControl::user`]).
 //! - [`Server`] serves a responder on UDP with one socket per core.
 //! - [`system`] registers the agent's own SNMPv2-MIB objects; [`config`] reads an
 //!   agent configuration file.
@@ -43,6 +45,7 @@ mod stats;
 mod status;
 pub mod system;
 mod table;
+mod v3;
 pub mod vacm;
 
 pub use access::{AccessControl, CommunityEntry};

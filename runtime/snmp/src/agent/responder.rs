@@ -4,9 +4,13 @@
 //! back, or nothing when the request is to be dropped (undecodable, unknown community,
 //! not a request). Every drop is counted in [`Stats`]. Transports
 //! ([`server`](super::server)) only move bytes.
+//!
+//! Community messages are handled here; SNMPv3 ones in [`v3`](super::v3), which
+//! checks USM and then hands the PDU to the same [`Responder::serve`].
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use smic_smi::{Oid, Value};
 
@@ -15,8 +19,10 @@ use super::access::AccessControl;
 use super::instrument::{Instrument, Undo};
 use super::mib::Mib;
 use super::stats::{Stats, add, bump};
+use super::v3::UsmState;
 use super::vacm::{SecurityLevel, SecurityModel, VacmError, View, ViewType};
-use crate::ber::{Reader, Writer};
+use crate::ber::Writer;
+use crate::message::v3::peek_version;
 use crate::message::{AnyPdu, Message, Pdu, PduType, VarBind, Version};
 
 /// Bounds on the work and size of one response.
@@ -40,15 +46,17 @@ impl Default for Limits {
 
 /// Who is asking and where: fixed for one request.
 #[derive(Clone, Copy)]
-struct Principal<'a> {
-    version: Version,
-    model: SecurityModel,
-    name: &'a [u8],
-    context: &'a [u8],
+pub(super) struct Principal<'a> {
+    /// SNMPv1: no Counter64, noSuchName instead of exceptions.
+    pub(super) v1: bool,
+    pub(super) model: SecurityModel,
+    pub(super) name: &'a [u8],
+    pub(super) level: SecurityLevel,
+    pub(super) context: &'a [u8],
 }
 
 /// A response before encoding.
-struct Outcome {
+pub(super) struct Outcome {
     status: ErrorStatus,
     /// 1-based position of the faulty binding, 0 for none.
     index: usize,
@@ -79,11 +87,14 @@ impl Outcome {
 /// `&self` everywhere: one responder serves every worker. GETs run in parallel; SETs
 /// are serialized, so a SET's check and commit phases see no other SET in between.
 pub struct Responder {
-    mib: Mib,
-    access: AccessControl,
-    limits: Limits,
-    stats: Arc<Stats>,
+    pub(super) mib: Mib,
+    pub(super) access: AccessControl,
+    pub(super) limits: Limits,
+    pub(super) stats: Arc<Stats>,
     set_lock: Mutex<()>,
+    /// The SNMPv3 side, when configured ([`Responder::with_usm`]); without it SNMPv3
+    /// messages are a version this responder does not speak.
+    pub(super) usm: Option<UsmState>,
 }
 
 impl Responder {
@@ -101,6 +112,7 @@ impl Responder {
             limits: Limits::default(),
             stats,
             set_lock: Mutex::new(()),
+            usm: None,
         }
     }
 
@@ -123,18 +135,33 @@ impl Responder {
     /// Answers one datagram; `None` means drop it (the reason is counted).
     ///
     /// Never panics, whatever the bytes.
-    pub fn handle(&self, request: &[u8], _from: SocketAddr) -> Option<Vec<u8>> {
+    pub fn handle(&self, request: &[u8], from: SocketAddr) -> Option<Vec<u8>> {
+        self.handle_at(request, from, Instant::now())
+    }
+
+    /// [`Responder::handle`] with the time given: SNMPv3's time window and the engine
+    /// time in answers are taken at `now`.
+    pub fn handle_at(&self, request: &[u8], _from: SocketAddr, now: Instant) -> Option<Vec<u8>> {
         bump(&self.stats.in_pkts);
-        let message = match Message::decode(request) {
-            Ok(message) => message,
-            Err(_) => {
-                if unknown_version(request) {
-                    bump(&self.stats.in_bad_versions);
-                } else {
-                    bump(&self.stats.in_asn_parse_errs);
-                }
-                return None;
+        match peek_version(request) {
+            Ok(0 | 1) => self.community(request),
+            Ok(3) if self.usm.is_some() => self.v3(request, now),
+            Ok(_) => {
+                bump(&self.stats.in_bad_versions);
+                None
             }
+            Err(_) => {
+                bump(&self.stats.in_asn_parse_errs);
+                None
+            }
+        }
+    }
+
+    /// An SNMPv1 or SNMPv2c message.
+    fn community(&self, request: &[u8]) -> Option<Vec<u8>> {
+        let Ok(message) = Message::decode(request) else {
+            bump(&self.stats.in_asn_parse_errs);
+            return None;
         };
         let AnyPdu::Pdu(pdu) = &message.pdu else {
             bump(&self.stats.silent_drops);
@@ -145,39 +172,73 @@ impl Responder {
             return None;
         };
         let who = Principal {
-            version: message.version,
+            v1: message.version == Version::V1,
             model: match message.version {
                 Version::V1 => SecurityModel::V1,
                 Version::V2c => SecurityModel::V2c,
             },
             name: &entry.security_name,
+            level: SecurityLevel::NoAuthNoPriv,
             context: &entry.context,
         };
-        let outcome = match pdu.kind {
+        let budget = || {
+            // What the bindings may take: the limit, less the empty response and a
+            // margin for three length fields growing (message, PDU, binding list).
+            let empty = response(&message, pdu, ErrorStatus::NoError, 0, Vec::new()).encode();
+            self.limits
+                .max_message_size
+                .saturating_sub(empty.len() + 12)
+        };
+        let outcome = self.serve(who, pdu, budget)?;
+        self.finish(
+            who.v1,
+            &pdu.varbinds,
+            outcome,
+            self.limits.max_message_size,
+            |status, index, varbinds| {
+                Some(response(&message, pdu, status, index, varbinds).encode())
+            },
+        )
+    }
+
+    /// Whether a PDU is one a command responder serves (RFC 3413 §3.2).
+    pub(super) fn is_request(kind: PduType) -> bool {
+        matches!(
+            kind,
+            PduType::Get | PduType::GetNext | PduType::GetBulk | PduType::Set
+        )
+    }
+
+    /// Serves one request PDU for `who`, counting it; `None` drops it. `budget` is how
+    /// many bytes of bindings a GetBulk response may carry (asked only for GetBulk).
+    pub(super) fn serve(
+        &self,
+        who: Principal<'_>,
+        pdu: &Pdu,
+        budget: impl FnOnce() -> usize,
+    ) -> Option<Outcome> {
+        match pdu.kind {
             PduType::Get => {
                 bump(&self.stats.in_get_requests);
-                self.get(who, &pdu.varbinds)?
+                self.get(who, &pdu.varbinds)
             }
             PduType::GetNext => {
                 bump(&self.stats.in_get_nexts);
-                self.get_next(who, &pdu.varbinds)?
+                self.get_next(who, &pdu.varbinds)
             }
             PduType::GetBulk => {
                 bump(&self.stats.in_get_bulks);
-                self.get_bulk(who, &message, pdu)?
+                self.get_bulk(who, pdu, budget())
             }
             PduType::Set => {
                 bump(&self.stats.in_set_requests);
-                self.set(who, &pdu.varbinds)?
+                self.set(who, &pdu.varbinds)
             }
             _ => {
                 bump(&self.stats.silent_drops);
-                return None;
+                None
             }
-        };
-        let bytes = self.encode(&message, pdu, outcome)?;
-        bump(&self.stats.out_pkts);
-        Some(bytes)
+        }
     }
 
     /// The view for a request, or the outcome when there is none: an unknown context
@@ -188,20 +249,19 @@ impl Responder {
         view_type: ViewType,
         request: &[VarBind],
     ) -> Result<View<'_>, Option<Outcome>> {
-        match self.access.vacm().view(
-            who.model,
-            who.name,
-            SecurityLevel::NoAuthNoPriv,
-            view_type,
-            who.context,
-        ) {
+        match self
+            .access
+            .vacm()
+            .view(who.model, who.name, who.level, view_type, who.context)
+        {
             Ok(view) => Ok(view),
             Err(VacmError::NoSuchContext) => {
                 bump(&self.stats.unknown_contexts);
                 Err(None)
             }
             Err(_) => {
-                if view_type == ViewType::Write {
+                let community = matches!(who.model, SecurityModel::V1 | SecurityModel::V2c);
+                if community && view_type == ViewType::Write {
                     bump(&self.stats.in_bad_community_uses);
                 }
                 Err(Some(Outcome::error(
@@ -219,7 +279,7 @@ impl Responder {
             Ok(view) => view,
             Err(outcome) => return outcome,
         };
-        let v1 = who.version == Version::V1;
+        let v1 = who.v1;
         let mut out = Vec::with_capacity(request.len());
         for (i, vb) in request.iter().enumerate() {
             let value = if view.contains(&vb.oid) {
@@ -258,7 +318,7 @@ impl Responder {
             Ok(view) => view,
             Err(outcome) => return outcome,
         };
-        let v1 = who.version == Version::V1;
+        let v1 = who.v1;
         let mut out = Vec::with_capacity(request.len());
         for (i, vb) in request.iter().enumerate() {
             match self.next_visible(&view, v1, &vb.oid) {
@@ -279,7 +339,7 @@ impl Responder {
     /// GETBULK (RFC 3416 §4.2.3): non-repeaters once, repeaters up to
     /// max-repetitions times, stopping early when every repeater is at the end of the
     /// view or the response is full (it is truncated, never tooBig).
-    fn get_bulk(&self, who: Principal<'_>, message: &Message, pdu: &Pdu) -> Option<Outcome> {
+    fn get_bulk(&self, who: Principal<'_>, pdu: &Pdu, budget: usize) -> Option<Outcome> {
         let request = &pdu.varbinds;
         let view = match self.view(who, ViewType::Read, request) {
             Ok(view) => view,
@@ -291,13 +351,6 @@ impl Responder {
         let repetitions = u32::try_from(pdu.error_index.max(0))
             .unwrap_or(0)
             .min(self.limits.max_repetitions);
-        // What the bindings may take: the limit, less the empty response and a margin
-        // for three length fields growing (message, PDU, binding list).
-        let empty = response(message, pdu, ErrorStatus::NoError, 0, Vec::new()).encode();
-        let budget = self
-            .limits
-            .max_message_size
-            .saturating_sub(empty.len() + 12);
         let mut used = 0;
         let mut out = Vec::new();
         let mut push = |out: &mut Vec<VarBind>, vb: VarBind| -> bool {
@@ -388,29 +441,41 @@ impl Responder {
         Some(Outcome::ok(request.to_vec()))
     }
 
-    /// Encodes the response; one too big becomes tooBig (RFC 3416 §4.2.1: no bindings;
-    /// RFC 1157 §4.1.2: SNMPv1 echoes the request's), or is dropped if even that does
-    /// not fit.
-    fn encode(&self, message: &Message, pdu: &Pdu, outcome: Outcome) -> Option<Vec<u8>> {
-        let v1 = message.version == Version::V1;
+    /// Encodes the response with `build` (status, index, bindings → message); one
+    /// longer than `max` becomes tooBig (RFC 3416 §4.2.1: no bindings; RFC 1157 §4.1.2:
+    /// SNMPv1 echoes the request's), or is dropped if even that does not fit.
+    pub(super) fn finish(
+        &self,
+        v1: bool,
+        request: &[VarBind],
+        outcome: Outcome,
+        max: usize,
+        build: impl Fn(ErrorStatus, usize, Vec<VarBind>) -> Option<Vec<u8>>,
+    ) -> Option<Vec<u8>> {
         let status = if v1 {
             outcome.status.for_v1()
         } else {
             outcome.status
         };
-        let bytes = response(message, pdu, status, outcome.index, outcome.varbinds).encode();
-        if bytes.len() <= self.limits.max_message_size {
-            self.count_status(status);
-            return Some(bytes);
+        let mut sent = build(status, outcome.index, outcome.varbinds)
+            .filter(|bytes| bytes.len() <= max)
+            .map(|bytes| (status, bytes));
+        if sent.is_none() {
+            let echoed = if v1 { request.to_vec() } else { Vec::new() };
+            sent = build(ErrorStatus::TooBig, 0, echoed)
+                .filter(|bytes| bytes.len() <= max)
+                .map(|bytes| (ErrorStatus::TooBig, bytes));
         }
-        let echoed = if v1 { pdu.varbinds.clone() } else { Vec::new() };
-        let bytes = response(message, pdu, ErrorStatus::TooBig, 0, echoed).encode();
-        if bytes.len() <= self.limits.max_message_size {
-            self.count_status(ErrorStatus::TooBig);
-            Some(bytes)
-        } else {
-            bump(&self.stats.silent_drops);
-            None
+        match sent {
+            Some((status, bytes)) => {
+                self.count_status(status);
+                bump(&self.stats.out_pkts);
+                Some(bytes)
+            }
+            None => {
+                bump(&self.stats.silent_drops);
+                None
+            }
         }
     }
 
@@ -456,14 +521,4 @@ fn encoded_len(vb: &VarBind) -> usize {
         w.value(&vb.value);
     });
     w.into_bytes().len()
-}
-
-/// Whether a datagram that failed to decode is a message of a version this responder
-/// does not speak (counted apart from garbage, as `snmpInBadVersions`).
-fn unknown_version(datagram: &[u8]) -> bool {
-    let mut outer = Reader::new(datagram);
-    outer
-        .sequence()
-        .and_then(|mut message| message.integer())
-        .is_ok_and(|version| version != 0 && version != 1)
 }

@@ -44,8 +44,18 @@ counters! {
     /// `snmpSilentDrops`: a response that did not fit even as tooBig, and PDUs a
     /// responder does not take (responses, traps).
     silent_drops,
-    /// `snmpUnknownContexts` (SNMP-MPD-MIB): a community mapped to a context VACM lacks.
+    /// `snmpUnknownContexts` (SNMP-TARGET-MIB): a community mapped to, or an SNMPv3
+    /// request naming, a context VACM lacks.
     unknown_contexts,
+    /// `snmpUnknownSecurityModels` (SNMP-MPD-MIB): an SNMPv3 message for a security
+    /// model other than USM (dropped).
+    unknown_security_models,
+    /// `snmpInvalidMsgs` (SNMP-MPD-MIB): an SNMPv3 message with inconsistent flags
+    /// (dropped).
+    invalid_msgs,
+    /// `snmpUnknownPDUHandlers` (SNMP-MPD-MIB): an SNMPv3 request for another
+    /// contextEngineID (answered with a Report).
+    unknown_pdu_handlers,
     /// `snmpInGetRequests`.
     in_get_requests,
     /// `snmpInGetNexts`.

@@ -1,7 +1,10 @@
-//! The agent's own objects from SNMPv2-MIB (RFC 3418), served through the generated
-//! types like any user's: the `system` group and the `snmp` group's counters.
+//! The agent's own objects, served through the generated types like any user's: from
+//! SNMPv2-MIB (RFC 3418) the `system` group and the `snmp` group's counters; for
+//! SNMPv3 the SNMP-FRAMEWORK-MIB `snmpEngine` group, the `usmStats` counters
+//! (SNMP-USER-BASED-SM-MIB), `snmpMPDStats` (SNMP-MPD-MIB) and `snmpUnknownContexts`
+//! (SNMP-TARGET-MIB).
 //!
-//! smic-snmp depends on smic-mibs with only the SNMPv2-MIB feature: generated code
+//! smic-snmp depends on smic-mibs with only those modules' features: generated code
 //! depends on smic-smi alone, so there is no cycle (DESIGN.md's dependency direction
 //! `smic-snmp → smic-mibs → smic-smi`).
 
@@ -9,6 +12,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Instant;
 
+use smic_mibs::snmp_framework_mib as framework;
+use smic_mibs::snmp_mpd_mib as mpd;
+use smic_mibs::snmp_target_mib as target;
+use smic_mibs::snmp_user_based_sm_mib as usm_mib;
 use smic_mibs::snmpv2_mib as mib2;
 use smic_smi::snmpv2_tc::{DisplayString, TimeStamp};
 use smic_smi::syntax::{Counter32, Enum, TimeTicks};
@@ -18,6 +25,8 @@ use smic_smi::{Oid, Scalar};
 use super::mib::{Mib, OverlapError};
 use super::scalar::MemScalar;
 use super::stats::Stats;
+use crate::message::v3::MAX_SIZE;
+use crate::usm::{self, Counter, LocalEngine};
 
 /// What the `system` group says of this agent.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,4 +115,55 @@ pub fn register_snmp_group(mib: &mut Mib, stats: &Arc<Stats>) -> Result<(), Over
     mib.scalar::<mib2::SnmpEnableAuthenTraps, _>(MemScalar::<mib2::SnmpEnableAuthenTraps>::new(
         Enum::from(mib2::SnmpEnableAuthenTraps::Disabled),
     ))
+}
+
+/// Registers the objects of an SNMPv3 engine: the `snmpEngine` group (ID, boots, time
+/// counted from `engine`'s start, and the largest message: a UDP datagram's), the
+/// `usmStats` counters from `usm_stats`, and from the responder's `stats` the
+/// SNMP-MPD-MIB counters and `snmpUnknownContexts`.
+/// [`Responder::with_usm`](super::Responder::with_usm) calls it.
+pub fn register_engine(
+    mib: &mut Mib,
+    engine: &LocalEngine,
+    usm_stats: &Arc<usm::Stats>,
+    stats: &Arc<Stats>,
+) -> Result<(), OverlapError> {
+    // Served as the engine is configured, even an ID outside the convention's 5..32
+    // octets: the manager should see what goes on the wire.
+    let id = framework::SnmpEngineID::from_base_unchecked(engine.id().to_vec());
+    mib.scalar::<framework::SnmpEngineIDObject, _>(move || id.clone())?;
+    let boots = i32::try_from(engine.boots()).unwrap_or(i32::MAX);
+    mib.scalar::<framework::SnmpEngineBoots, _>(move || boots)?;
+    let clock = engine.clone();
+    mib.scalar::<framework::SnmpEngineTime, _>(move || {
+        i32::try_from(clock.time(Instant::now())).unwrap_or(i32::MAX)
+    })?;
+    mib.scalar::<framework::SnmpEngineMaxMessageSize, _>(|| MAX_SIZE)?;
+    usm_counter::<usm_mib::UsmStatsUnsupportedSecLevels>(
+        mib,
+        usm_stats,
+        Counter::UnsupportedSecLevels,
+    )?;
+    usm_counter::<usm_mib::UsmStatsNotInTimeWindows>(mib, usm_stats, Counter::NotInTimeWindows)?;
+    usm_counter::<usm_mib::UsmStatsUnknownUserNames>(mib, usm_stats, Counter::UnknownUserNames)?;
+    usm_counter::<usm_mib::UsmStatsUnknownEngineIDs>(mib, usm_stats, Counter::UnknownEngineIds)?;
+    usm_counter::<usm_mib::UsmStatsWrongDigests>(mib, usm_stats, Counter::WrongDigests)?;
+    usm_counter::<usm_mib::UsmStatsDecryptionErrors>(mib, usm_stats, Counter::DecryptionErrors)?;
+    counter::<mpd::SnmpUnknownSecurityModels>(mib, stats, |s| &s.unknown_security_models)?;
+    counter::<mpd::SnmpInvalidMsgs>(mib, stats, |s| &s.invalid_msgs)?;
+    counter::<mpd::SnmpUnknownPDUHandlers>(mib, stats, |s| &s.unknown_pdu_handlers)?;
+    counter::<target::SnmpUnknownContexts>(mib, stats, |s| &s.unknown_contexts)
+}
+
+/// Registers one `usmStats` counter.
+fn usm_counter<T>(
+    mib: &mut Mib,
+    stats: &Arc<usm::Stats>,
+    which: Counter,
+) -> Result<(), OverlapError>
+where
+    T: Scalar<Syntax = Counter32> + 'static,
+{
+    let stats = Arc::clone(stats);
+    mib.scalar::<T, _>(move || Counter32(stats.get(which)))
 }

@@ -22,16 +22,9 @@ pub enum SecurityModel {
     Usm,
 }
 
-/// `SnmpSecurityLevel` (RFC 3411), ordered from weakest to strongest.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SecurityLevel {
-    /// `noAuthNoPriv(1)`: what every community message has.
-    NoAuthNoPriv,
-    /// `authNoPriv(2)`.
-    AuthNoPriv,
-    /// `authPriv(3)`.
-    AuthPriv,
-}
+/// `SnmpSecurityLevel` (RFC 3411), ordered from weakest to strongest: the same type
+/// as USM's, so a message's level is what VACM compares.
+pub use crate::message::v3::SecurityLevel;
 
 /// Which of an access entry's views a request uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -199,6 +192,11 @@ impl Vacm {
     pub fn add_context(&mut self, name: &[u8]) -> &mut Self {
         self.contexts.insert(name.to_vec());
         self
+    }
+
+    /// Whether `name` is in `vacmContextTable`.
+    pub fn has_context(&self, name: &[u8]) -> bool {
+        self.contexts.contains(name)
     }
 
     /// Maps a security model and name to a group (`vacmSecurityToGroupTable`).

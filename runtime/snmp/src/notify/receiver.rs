@@ -9,17 +9,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use smic_smi::Value;
 use tokio::net::UdpSocket;
 
 use super::notice::Notice;
 use crate::message::v3::{
     Flags, Header, MAX_SIZE, ScopedPdu, SecurityLevel, USM, UsmParams, peek_version,
 };
-use crate::message::{AnyPdu, Message, Pdu, PduType, VarBind, Version};
+use crate::message::{AnyPdu, Message, Pdu, PduType, Version};
 use crate::usm::{
-    self, Counter, EngineKeys, EngineTime, Failure, Incoming, LocalEngine, Salt, Stats, User,
-    in_window,
+    self, EngineKeys, EngineTime, Failure, Incoming, LocalEngine, Salt, Stats, User, in_window,
 };
 
 /// Who may send notifications.
@@ -263,56 +261,28 @@ impl ReceiverCore {
         if !incoming.message.header.flags.reportable() {
             return Outcome::Drop;
         }
-        let authenticated = counter == Counter::NotInTimeWindows;
-        let level = if authenticated {
-            SecurityLevel::AuthNoPriv
+        let level = counter.report_level();
+        let keys = if level == SecurityLevel::NoAuthNoPriv {
+            None
         } else {
-            SecurityLevel::NoAuthNoPriv
-        };
-        let keys = if authenticated {
             self.config
                 .users
                 .iter()
                 .find(|u| u.name() == incoming.params.user_name)
                 .map(|u| u.keys(self.config.engine.id()))
-        } else {
-            None
         };
-        let no_keys = EngineKeys {
-            auth: None,
-            privacy: None,
-        };
-        let header = Header {
-            msg_id: incoming.message.header.msg_id,
-            max_size: MAX_SIZE,
-            flags: Flags::new(level, false),
-            security_model: USM,
-        };
-        let mut params = self.params(incoming, now);
-        if !authenticated {
-            params.user_name = incoming.params.user_name.clone();
-        }
-        // The request-id is known only when the scopedPDU was readable.
-        let request_id = match &incoming.message.data {
-            crate::message::v3::ScopedPduData::Plaintext(scoped) => scoped.pdu.request_id,
-            crate::message::v3::ScopedPduData::Encrypted(_) => 0,
-        };
-        let scoped = ScopedPdu {
-            context_engine_id: self.config.engine.id().to_vec(),
-            context_name: Vec::new(),
-            pdu: Pdu {
-                kind: PduType::Report,
-                request_id,
-                error_status: 0,
-                error_index: 0,
-                varbinds: vec![VarBind {
-                    oid: counter.oid(),
-                    value: Value::Counter32(self.stats.get(counter)),
-                }],
-            },
-        };
+        let no_keys = EngineKeys::none();
         let keys = keys.as_deref().unwrap_or(&no_keys);
-        match usm::protect(header, params, keys, &scoped, &self.salt) {
+        let pdu = usm::report_pdu(incoming.request_id(), counter.binding(&self.stats));
+        match usm::report(
+            incoming,
+            &self.config.engine,
+            now,
+            pdu,
+            level,
+            keys,
+            &self.salt,
+        ) {
             Ok(bytes) => Outcome::Reply(bytes),
             Err(_) => Outcome::Drop,
         }

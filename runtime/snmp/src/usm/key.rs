@@ -127,6 +127,16 @@ pub struct EngineKeys {
     pub privacy: Option<(PrivProtocol, LocalizedKey)>,
 }
 
+impl EngineKeys {
+    /// No keys: what noAuthNoPriv messages (discovery, most Reports) are protected with.
+    pub fn none() -> EngineKeys {
+        EngineKeys {
+            auth: None,
+            privacy: None,
+        }
+    }
+}
+
 /// The most engines one user's cache remembers; past it the cache starts afresh
 /// (localizing again costs one hash, not a password expansion).
 const CACHE_LIMIT: usize = 65_536;

@@ -9,13 +9,15 @@
 //!   password is expanded once however many agents it is used with. Keys are zeroized
 //!   on drop.
 //! - [`protect`], [`decode`] and [`Incoming`]: the processing steps of RFC 3414 §3,
-//!   shared by the manager (non-authoritative) and the agent (authoritative).
+//!   shared by the manager (non-authoritative) and the agent (authoritative);
+//!   [`report`]: the Report an authoritative engine answers a refusal with.
 //! - [`EngineTime`] and [`in_window`]: timeliness; [`Stats`]: the `usmStats` counters.
 
 mod auth;
 mod key;
 mod privacy;
 mod process;
+mod report;
 mod stats;
 mod time;
 
@@ -23,6 +25,7 @@ pub use auth::{AuthProtocol, MIN_PASSPHRASE_LEN};
 pub use key::{EngineKeys, KeyError, LocalizedKey, MasterKey, User};
 pub use privacy::{DecryptError, PrivProtocol};
 pub use process::{Incoming, ProtectError, Salt, decode, protect};
+pub use report::{report, report_pdu};
 pub use stats::{Counter, Failure, Stats};
 pub use time::{EngineTime, LocalEngine, MAX_BOOTS, TIME_WINDOW, in_window};
 

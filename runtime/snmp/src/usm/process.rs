@@ -138,6 +138,15 @@ pub fn decode(bytes: &[u8]) -> Result<Incoming, Failure> {
 }
 
 impl Incoming {
+    /// The request-id, when the scopedPDU is in the clear (0 when it is encrypted):
+    /// what a Report sent before decryption can echo.
+    pub fn request_id(&self) -> i32 {
+        match &self.message.data {
+            ScopedPduData::Plaintext(scoped) => scoped.pdu.request_id,
+            ScopedPduData::Encrypted(_) => 0,
+        }
+    }
+
     /// Checks the user can have this level and the digest (RFC 3414 §3.2 steps 5–6):
     /// `keys` are the user's keys at the message's authoritative engine.
     pub fn authenticate(&self, bytes: &[u8], keys: &EngineKeys) -> Result<(), Failure> {
