@@ -26,7 +26,7 @@ if [ ${#dirs[@]} -eq 0 ]; then
 fi
 
 cargo build --release -q -p smic-cli
-smic=target/release/smic
+smic=${CARGO_TARGET_DIR:-target}/release/smic
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

@@ -588,14 +588,23 @@ impl Model {
 
     /// Files the OID index once every node's OID is known.
     pub(crate) fn index_oids(&mut self) {
-        self.by_oid.clear();
-        for (i, node) in self.nodes.iter().enumerate() {
-            if !node.oid.is_empty() {
-                self.by_oid
-                    .entry(node.oid.clone())
-                    .or_default()
-                    .push(NodeId(i as u32));
+        // Sorted first, then built in one pass: inserting node by node costs a tree
+        // descent and a rebalance for each of tens of thousands of nodes.
+        let mut pairs: Vec<(&Oid, NodeId)> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, node)| !node.oid.is_empty())
+            .map(|(i, node)| (&node.oid, NodeId(i as u32)))
+            .collect();
+        pairs.sort_unstable();
+        let mut grouped: Vec<(Oid, Vec<NodeId>)> = Vec::new();
+        for (oid, id) in pairs {
+            match grouped.last_mut() {
+                Some((last, ids)) if last == oid => ids.push(id),
+                _ => grouped.push((oid.clone(), vec![id])),
             }
         }
+        self.by_oid = grouped.into_iter().collect();
     }
 }

@@ -8,6 +8,7 @@
 //! `ccitt` and `joint-iso-ccitt` are known everywhere without a word, as the SMI says.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use super::BASE_MODULES;
 use crate::diagnostic::{Code, Diagnostic, FileId, Span};
@@ -75,8 +76,38 @@ enum State {
 /// Where a node's definition came from.
 struct Source<'a> {
     /// OID components to evaluate, then arcs to append (TRAP-TYPE's `0, n`).
-    oid: Option<(Vec<OidComponent>, Vec<u32>, Span)>,
+    oid: Option<(Components<'a>, Vec<u32>, Span)>,
     definition: Option<&'a Definition>,
+}
+
+/// OID components as written: borrowed from the syntax tree, or converted once (a
+/// value assignment's braced value) and shared. A node and every arc it names hold a
+/// prefix of the same list, so copying them would cost a list per arc.
+#[derive(Clone)]
+enum Components<'a> {
+    Ast(&'a [OidComponent]),
+    Converted(Rc<[OidComponent]>, usize),
+}
+
+impl Components<'_> {
+    /// The first `len` components.
+    fn prefix(&self, len: usize) -> Self {
+        match self {
+            Components::Ast(all) => Components::Ast(&all[..len.min(all.len())]),
+            Components::Converted(all, n) => Components::Converted(all.clone(), len.min(*n)),
+        }
+    }
+}
+
+impl std::ops::Deref for Components<'_> {
+    type Target = [OidComponent];
+
+    fn deref(&self) -> &[OidComponent] {
+        match self {
+            Components::Ast(all) => all,
+            Components::Converted(all, n) => &all[..*n],
+        }
+    }
 }
 
 #[derive(Default)]
@@ -143,7 +174,8 @@ impl<'a> Builder<'a> {
             }
         }
         self.imports.push(imports);
-        self.symbols.push(HashMap::new());
+        self.symbols
+            .push(HashMap::with_capacity(ast.definitions.len()));
 
         for definition in &ast.definitions {
             self.register_definition(module, definition);
@@ -167,7 +199,7 @@ impl<'a> Builder<'a> {
                 let node = self.new_node(module, name, NodeKind::Node, name.span);
                 self.model.nodes[node.0 as usize].implicit = true;
                 self.sources.push(Source {
-                    oid: Some((components[..=i].to_vec(), Vec::new(), span)),
+                    oid: Some((components.prefix(i + 1), Vec::new(), span)),
                     definition: None,
                 });
                 self.symbols[module.0 as usize].insert(name.name.clone(), Symbol::Node(node));
@@ -222,8 +254,9 @@ impl<'a> Builder<'a> {
 
     fn register_definition(&mut self, module: ModuleId, definition: &'a Definition) {
         let name = definition.name();
-        let oid_of =
-            |value: &ast::OidValue| Some((value.components.clone(), Vec::new(), value.span));
+        let oid_of = |value: &'a ast::OidValue| {
+            Some((Components::Ast(&value.components), Vec::new(), value.span))
+        };
         let (kind, oid) = match definition {
             Definition::ModuleIdentity(d) => (NodeKind::ModuleIdentity, oid_of(&d.oid)),
             Definition::ObjectIdentity(d) => (NodeKind::ObjectIdentity, oid_of(&d.oid)),
@@ -233,9 +266,11 @@ impl<'a> Builder<'a> {
                 // RFC 3584 §3: a trap's SNMPv2 OID is its enterprise, then 0, then its number.
                 let number = d.number.and_then(|n| u32::try_from(n.value).ok());
                 let oid = match (&d.enterprise, number) {
-                    (Some(enterprise), Some(n)) => {
-                        Some((enterprise.components.clone(), vec![0, n], enterprise.span))
-                    }
+                    (Some(enterprise), Some(n)) => Some((
+                        Components::Ast(&enterprise.components),
+                        vec![0, n],
+                        enterprise.span,
+                    )),
                     _ => None,
                 };
                 (NodeKind::Trap, oid)
@@ -260,10 +295,14 @@ impl<'a> Builder<'a> {
                     _ => None,
                 };
                 match components {
-                    Some(components) => (
-                        NodeKind::Node,
-                        Some((components, Vec::new(), d.value_span())),
-                    ),
+                    Some(components) => {
+                        let len = components.len();
+                        let components = Components::Converted(components.into(), len);
+                        (
+                            NodeKind::Node,
+                            Some((components, Vec::new(), d.value_span())),
+                        )
+                    }
                     None => {
                         self.define(module, name, Symbol::Other);
                         return;

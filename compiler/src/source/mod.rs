@@ -9,6 +9,8 @@ mod rfc;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub use crate::syntax::scan::{self, ModuleChunk, Scan};
 pub use rfc::strip_page_layout;
@@ -25,34 +27,43 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The decoded text, RFC page layout blanked out.
     pub text: String,
-    /// Byte offset of each line start, for line and column numbers.
-    line_starts: Vec<u32>,
+    /// Byte offset of each line start, for line and column numbers. Computed on first
+    /// use: only files with something to report need it, and a large load reads
+    /// thousands that have nothing.
+    line_starts: OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
     /// A source from text already in memory.
     pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
-        );
         SourceFile {
             path: path.into(),
             text,
-            line_starts,
+            line_starts: OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(
+                self.text
+                    .bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+            );
+            starts
+        })
     }
 
     /// One-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
-        let line = self
-            .line_starts
+        let line_starts = self.line_starts();
+        let line = line_starts
             .partition_point(|&start| start <= offset)
             .saturating_sub(1);
-        let start = self.line_starts[line] as usize;
+        let start = line_starts[line] as usize;
         let end = (offset as usize).min(self.text.len());
         let column = self
             .text
@@ -184,40 +195,71 @@ pub fn walk(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     Ok(files)
 }
 
-/// Reads and decodes `files` on all cores, results in the order of `files`.
-fn read_all(files: &[PathBuf]) -> Vec<Result<(String, Vec<Diagnostic>), Diagnostic>> {
+/// A file read, decoded and scanned, ready to be indexed.
+struct Prepared {
+    text: String,
+    diagnostics: Vec<Diagnostic>,
+    scan: Scan,
+}
+
+/// Reads, decodes and scans `files` on all cores, results in the order of `files`.
+/// With `walked` (the files were found in a directory), files with no `::=` at all are
+/// not MIB text and come back as `None`.
+fn prepare_all(files: &[PathBuf], walked: bool) -> Vec<Result<Option<Prepared>, Diagnostic>> {
+    let prepare = |file: &PathBuf| {
+        let (text, diagnostics) = read_file(file)?;
+        if walked && !text.contains("::=") {
+            return Ok(None);
+        }
+        let scan = scan::scan(&text);
+        Ok(Some(Prepared {
+            text,
+            diagnostics,
+            scan,
+        }))
+    };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(files.len().max(1));
-    let chunk = files.len().div_ceil(threads).max(1);
+    // Files differ in size by three orders of magnitude: workers take the next file
+    // when done rather than a fixed share, so no core idles behind one large file.
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<Option<Result<Option<Prepared>, Diagnostic>>> =
+        std::iter::repeat_with(|| None).take(files.len()).collect();
     std::thread::scope(|scope| {
-        let workers: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| {
-                (
-                    part,
-                    scope.spawn(move || part.iter().map(|f| read_file(f)).collect::<Vec<_>>()),
-                )
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|(part, worker)| {
-                // A worker cannot panic (reading reports errors), but if one did, each of
-                // its files still gets its own result, so results stay aligned with files.
-                worker.join().unwrap_or_else(|_| {
-                    part.iter()
-                        .map(|f| {
-                            Err(Diagnostic::new(
-                                Code::Io,
-                                format!("internal error reading {}", f.display()),
-                            ))
-                        })
-                        .collect()
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(file) = files.get(i) else { break };
+                        done.push((i, prepare(file)));
+                    }
+                    done
                 })
             })
-            .collect()
-    })
+            .collect();
+        for worker in workers {
+            // A worker cannot panic (reading reports errors); if one did, its files are
+            // reported below rather than lost.
+            for (i, result) in worker.join().unwrap_or_default() {
+                results[i] = Some(result);
+            }
+        }
+    });
+    results
+        .into_iter()
+        .zip(files)
+        .map(|(result, file)| {
+            result.unwrap_or_else(|| {
+                Err(Diagnostic::new(
+                    Code::Io,
+                    format!("internal error reading {}", file.display()),
+                ))
+            })
+        })
+        .collect()
 }
 
 /// Where a module's text lives.
@@ -253,7 +295,8 @@ impl Sources {
         text: String,
         diagnostics: Vec<Diagnostic>,
     ) -> FileId {
-        self.add(path.into(), text, diagnostics, false)
+        let scan = scan::scan(&text);
+        self.add(path.into(), text, diagnostics, scan, false)
     }
 
     /// Adds a built-in module's text; its modules take the place of any of the same name
@@ -264,7 +307,8 @@ impl Sources {
         text: String,
         diagnostics: Vec<Diagnostic>,
     ) -> FileId {
-        self.add(path.into(), text, diagnostics, true)
+        let scan = scan::scan(&text);
+        self.add(path.into(), text, diagnostics, scan, true)
     }
 
     fn add(
@@ -272,10 +316,10 @@ impl Sources {
         path: PathBuf,
         text: String,
         mut diagnostics: Vec<Diagnostic>,
+        scan: Scan,
         replace: bool,
     ) -> FileId {
         let file = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        let scan = scan::scan(&text);
         diagnostics.extend(scan.diagnostics);
         if scan.modules.is_empty() {
             diagnostics.push(
@@ -341,14 +385,15 @@ impl Sources {
             Err(err) => return self.diagnostics.push(err),
         };
         let walked = files.len() > 1 || files.first().is_some_and(|f| f != path);
-        for (file, read) in files.iter().zip(read_all(&files)) {
-            match read {
-                // In a directory, files with no trace of ASN.1 (READMEs, indexes, scripts)
-                // are not MIBs and are passed over; a file named directly is always checked.
-                Ok((text, _)) if walked && !text.contains("::=") => {}
-                Ok((text, diagnostics)) => {
-                    self.add_text(file.clone(), text, diagnostics);
+        // In a directory, files with no trace of ASN.1 (READMEs, indexes, scripts) are
+        // not MIBs and are passed over; a file named directly is always checked.
+        let prepared = prepare_all(&files, walked);
+        for (file, prepared) in files.into_iter().zip(prepared) {
+            match prepared {
+                Ok(Some(p)) => {
+                    self.add(file, p.text, p.diagnostics, p.scan, false);
                 }
+                Ok(None) => {}
                 Err(err) => self.diagnostics.push(err),
             }
         }
