@@ -1,6 +1,6 @@
 //! The agent's request path, bytes in and bytes out: arbitrary datagrams through
 //! `Responder::handle` for an agent with the system group, a writable in-memory ifTable
-//! and read-only, read-write and restricted communities. Nothing may panic, hang or
+//! read-only, read-write and restricted communities, and an SNMPv3 user. Nothing may panic, hang or
 //! allocate without bound; every answer must decode as a message.
 #![no_main]
 
@@ -16,6 +16,7 @@ use smic_smi::syntax::Enum;
 use smic_smi::{TableEntry, oid};
 use smic_snmp::agent::{AccessControl, MemTable, Mib, Responder, TableObject, system};
 use smic_snmp::message::v3::peek_version;
+use smic_snmp::usm::{AuthProtocol, LocalEngine, PrivProtocol, SecurityLevel, User};
 
 fn responder() -> &'static Responder {
     static RESPONDER: OnceLock<Responder> = OnceLock::new();
@@ -51,8 +52,21 @@ fn responder() -> &'static Responder {
             .view("system", oid!(1, 3, 6, 1, 2, 1, 1).clone(), true)
             .community("public", Some("all"), None)
             .community("private", Some("all"), Some("all"))
-            .community("sys", Some("system"), Some("system"));
-        Responder::new(mib, access)
+            .community("sys", Some("system"), Some("system"))
+            .user("fuzz", SecurityLevel::AuthNoPriv, Some("all"), Some("all"));
+        let responder = Responder::new(mib, access);
+        // An SNMPv3 user, so v3 datagrams reach USM and VACM (keys derived once here).
+        let users = User::new("fuzz")
+            .with_auth(AuthProtocol::Sha1, b"fuzz-passphrase")
+            .and_then(|u| u.with_privacy(PrivProtocol::Aes128, b"fuzz-passphrase"));
+        let engine = LocalEngine::new(LocalEngine::text_id(8072, "fuzz"), 1, std::time::Instant::now());
+        match users {
+            Ok(user) => match responder.with_usm(engine, [user]) {
+                Ok(responder) => responder,
+                Err(_) => std::process::abort(),
+            },
+            Err(_) => std::process::abort(),
+        }
     })
 }
 

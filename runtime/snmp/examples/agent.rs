@@ -5,6 +5,8 @@
 //! cargo run --release -p smic-snmp --example agent -- runtime/snmp/examples/agent.conf
 //! snmpwalk -v2c -c public 127.0.0.1:1161 IF-MIB::ifTable
 //! snmpset  -v2c -c private 127.0.0.1:1161 SNMPv2-MIB::sysName.0 s edge-1
+//! snmpget  -v3 -u ops -l authPriv -a SHA-256 -A ops-auth-pass -x AES -X ops-priv-pass \
+//!          127.0.0.1:1161 SNMPv2-MIB::sysDescr.0
 //! ```
 //!
 //! What a developer writes is the [`TableSource`] for the generated `IfEntry` row: the
@@ -167,7 +169,13 @@ async fn run(path: &str) -> Result<(), String> {
     });
     mib.table(TableObject::new(interfaces).access_from(&registry))
         .map_err(|e| e.to_string())?;
-    let responder = Arc::new(Responder::with_stats(mib, config.access, stats));
+    let mut responder = Responder::with_stats(mib, config.access, stats);
+    if !config.users.is_empty() {
+        responder = responder
+            .with_usm(config.engine, config.users)
+            .map_err(|e| e.to_string())?;
+    }
+    let responder = Arc::new(responder);
     let server = Server::bind(config.listen, config.sockets, responder)
         .await
         .map_err(|e| format!("{}: {e}", config.listen))?;

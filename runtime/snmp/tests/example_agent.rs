@@ -88,7 +88,10 @@ fn start(config: &str) -> (Running, String) {
 
 const CONFIG: &str = "sysDescr example under test\nsysName tested\n\
                       view all included .1\nview system included .1.3.6.1.2.1.1\n\
-                      community public all\ncommunity private all system\n";
+                      community public all\ncommunity private all system\n\
+                      engineID example-test\n\
+                      user ops SHA-256 ops-auth-pass AES-256-C \"ops priv pass\"\n\
+                      access ops authPriv all system\n";
 
 #[test]
 fn serves_the_host_interfaces_and_the_configured_system_group() {

@@ -18,17 +18,30 @@
 //! view        noif     excluded .1.3.6.1.2.1.2
 //! community   public   all
 //! community   private  all      system
+//! # SNMPv3: the engine, users (authentication, then optional privacy) and their access
+//! engineID    edge-1
+//! engineBoots 3
+//! user        ops      SHA-256  "auth passphrase"  AES-256  "priv passphrase"
+//! user        monitor  SHA      monitor-auth-pass
+//! access      ops      authPriv   all  all
+//! access      monitor  authNoPriv all
 //! ```
+//!
+//! Passphrases with spaces are written in double quotes. Protocols are named as
+//! net-snmp's `-a` and `-x` name them.
 //!
 //! Every mistake is an error naming the line and what was expected; nothing is
 //! guessed.
 
 use std::net::SocketAddr;
 
+use std::time::Instant;
+
 use smic_smi::Oid;
 
 use super::AccessControl;
 use super::system::SystemInfo;
+use crate::usm::{AuthProtocol, LocalEngine, PrivProtocol, SecurityLevel, User};
 
 /// A parsed configuration.
 #[derive(Debug)]
@@ -39,8 +52,13 @@ pub struct AgentConfig {
     pub sockets: usize,
     /// The system group.
     pub system: SystemInfo,
-    /// Communities and views.
+    /// Communities, users and views.
     pub access: AccessControl,
+    /// The SNMPv3 engine (`engineID`, `engineBoots`): by default its ID is the text
+    /// "smic" under net-snmp's enterprise number, booted once.
+    pub engine: LocalEngine,
+    /// SNMPv3 users (`user`); none means the agent answers no SNMPv3.
+    pub users: Vec<User>,
 }
 
 /// A mistake in a configuration file.
@@ -54,7 +72,8 @@ pub struct ConfigError {
 }
 
 const DIRECTIVES: &str = "listen, sockets, sysDescr, sysObjectID, sysContact, sysName, \
-                          sysLocation, sysServices, view, community";
+                          sysLocation, sysServices, view, community, engineID, engineBoots, \
+                          user, access";
 
 impl AgentConfig {
     /// Parses a configuration. `sockets` defaults to the number of cores.
@@ -72,9 +91,13 @@ impl AgentConfig {
                 services: 72,
             },
             access: AccessControl::new(),
+            engine: LocalEngine::new(LocalEngine::text_id(8072, "smic"), 1, Instant::now()),
+            users: Vec::new(),
         };
         let mut views: Vec<String> = Vec::new();
         let mut communities: Vec<(usize, String, Option<String>, Option<String>)> = Vec::new();
+        let mut accesses: Vec<(usize, Access)> = Vec::new();
+        let (mut engine_id, mut boots) = (None, 1);
         for (number, raw) in text.lines().enumerate() {
             let line = number + 1;
             let error = |message: String| ConfigError { line, message };
@@ -150,6 +173,48 @@ impl AgentConfig {
                         write.map(str::to_string),
                     ));
                 }
+                "engineID" => {
+                    if rest.is_empty() || rest.len() > 27 {
+                        return Err(error("`engineID` takes a text of 1 to 27 octets".into()));
+                    }
+                    engine_id = Some(LocalEngine::text_id(8072, rest));
+                }
+                "engineBoots" => {
+                    boots = match rest.parse::<u32>() {
+                        Ok(n) if (1..crate::usm::MAX_BOOTS).contains(&n) => n,
+                        _ => {
+                            return Err(error(format!(
+                                "`engineBoots` takes 1 to 2147483646, not {rest:?}"
+                            )));
+                        }
+                    };
+                }
+                "user" => config.users.push(user(rest).map_err(error)?),
+                "access" => {
+                    let (name, level, read, write) = match words[..] {
+                        [name, level, read] => (name, level, read, None),
+                        [name, level, read, write] => (name, level, read, Some(write)),
+                        _ => {
+                            return Err(error(
+                                "`access` takes USER LEVEL READ-VIEW [WRITE-VIEW]".into(),
+                            ));
+                        }
+                    };
+                    let level = SecurityLevel::from_name(level).ok_or_else(|| {
+                        error(format!(
+                            "{level:?} is not a level (noAuthNoPriv, authNoPriv, authPriv)"
+                        ))
+                    })?;
+                    accesses.push((
+                        line,
+                        Access {
+                            user: name.to_string(),
+                            level,
+                            read: Some(read.to_string()),
+                            write: write.map(str::to_string),
+                        },
+                    ));
+                }
                 other => {
                     return Err(error(format!(
                         "unknown directive {other:?} (expected one of {DIRECTIVES})"
@@ -173,8 +238,106 @@ impl AgentConfig {
                 .access
                 .community(&name, read.as_deref(), write.as_deref());
         }
+        for (
+            line,
+            Access {
+                user: name,
+                level,
+                read,
+                write,
+            },
+        ) in accesses
+        {
+            let error = |message: String| ConfigError { line, message };
+            if !config.users.iter().any(|u| u.name() == name.as_bytes()) {
+                return Err(error(format!(
+                    "`access` names user {name:?}, which no `user` line declares"
+                )));
+            }
+            for view in read.iter().chain(write.iter()) {
+                if !views.contains(view) {
+                    return Err(error(format!(
+                        "user {name:?} names view {view:?}, which no `view` line declares"
+                    )));
+                }
+            }
+            config
+                .access
+                .user(&name, level, read.as_deref(), write.as_deref());
+        }
+        if let Some(id) = engine_id {
+            config.engine = LocalEngine::new(id, boots, Instant::now());
+        } else {
+            config.engine = LocalEngine::new(config.engine.id().to_vec(), boots, Instant::now());
+        }
         Ok(config)
     }
+}
+
+/// An `access` line, checked once every user and view is known.
+struct Access {
+    user: String,
+    level: SecurityLevel,
+    read: Option<String>,
+    write: Option<String>,
+}
+
+/// `user NAME AUTH AUTHPASS [PRIV PRIVPASS]`, passphrases optionally in double quotes.
+fn user(rest: &str) -> Result<User, String> {
+    let words = quoted_words(rest)?;
+    let usage = "`user` takes NAME AUTH-PROTOCOL AUTH-PASSPHRASE [PRIV-PROTOCOL PRIV-PASSPHRASE]";
+    let (name, auth, auth_pass, privacy) = match &words[..] {
+        [name, auth, pass] => (name, auth, pass, None),
+        [name, auth, pass, privacy, priv_pass] => (name, auth, pass, Some((privacy, priv_pass))),
+        _ => return Err(usage.into()),
+    };
+    if name.len() > 32 {
+        return Err(format!("user name {name:?} is longer than 32 octets"));
+    }
+    let auth = AuthProtocol::from_name(auth).ok_or_else(|| {
+        format!("unknown authentication protocol {auth:?} (MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512)")
+    })?;
+    let mut user = User::new(name.as_str())
+        .with_auth(auth, auth_pass.as_bytes())
+        .map_err(|e| format!("user {name:?}: {e}"))?;
+    if let Some((privacy, pass)) = privacy {
+        let protocol = PrivProtocol::from_name(privacy).ok_or_else(|| {
+            format!("unknown privacy protocol {privacy:?} (DES, 3DES, AES, AES-192, AES-256, AES-192-C, AES-256-C)")
+        })?;
+        user = user
+            .with_privacy(protocol, pass.as_bytes())
+            .map_err(|e| format!("user {name:?}: {e}"))?;
+    }
+    Ok(user)
+}
+
+/// Words separated by blanks; a word in double quotes may hold blanks.
+fn quoted_words(text: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+        } else if c == '"' {
+            chars.next();
+            let word: String = chars.by_ref().take_while(|c| *c != '"').collect();
+            words.push(word);
+        } else {
+            let mut word = String::new();
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() {
+                    break;
+                }
+                word.push(c);
+                chars.next();
+            }
+            words.push(word);
+        }
+    }
+    if text.matches('"').count() % 2 != 0 {
+        return Err("a double quote is not closed".into());
+    }
+    Ok(words)
 }
 
 fn text_value(text: &str, max: usize) -> Result<String, String> {
@@ -216,6 +379,57 @@ mod tests {
         );
         assert!(config.access.lookup(b"private").is_some());
         assert!(config.access.lookup(b"public").is_none());
+    }
+
+    #[test]
+    fn users_and_their_access() {
+        let text = "view all included .1\nengineID edge-1\nengineBoots 3\n\
+                    user ops SHA-256 \"auth passphrase\" AES-256 \"priv passphrase\"\n\
+                    user monitor SHA monitor-auth-pass\n\
+                    access ops authPriv all all\naccess monitor authNoPriv all\n";
+        let config = AgentConfig::parse(text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.engine.id(), LocalEngine::text_id(8072, "edge-1"));
+        assert_eq!(config.engine.boots(), 3);
+        assert_eq!(config.users.len(), 2);
+        assert_eq!(
+            config.users[0].privacy_protocol(),
+            Some(PrivProtocol::Aes256)
+        );
+        let expected = User::new("ops")
+            .with_auth(AuthProtocol::Sha256, b"auth passphrase")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let engine = config.engine.id();
+        assert_eq!(
+            config.users[0]
+                .keys(engine)
+                .auth
+                .as_ref()
+                .map(|(_, k)| k.clone()),
+            expected.keys(engine).auth.as_ref().map(|(_, k)| k.clone())
+        );
+        for (text, needle) in [
+            ("user ops SHA short", "at least 8"),
+            (
+                "user ops SHA3 longenough",
+                "unknown authentication protocol",
+            ),
+            (
+                "user ops SHA longenough XES longenough",
+                "unknown privacy protocol",
+            ),
+            ("user ops SHA \"unclosed", "not closed"),
+            (
+                "view all included .1\naccess nobody authPriv all",
+                "no `user` line",
+            ),
+            ("user a SHA longenough\naccess a sometimes x", "not a level"),
+            ("engineBoots 0", "1 to 2147483646"),
+        ] {
+            let err = AgentConfig::parse(text)
+                .err()
+                .unwrap_or_else(|| panic!("{text:?} parsed"));
+            assert!(err.message.contains(needle), "{text:?}: {err}");
+        }
     }
 
     #[test]
