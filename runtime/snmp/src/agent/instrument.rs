@@ -9,6 +9,7 @@ use std::any::Any;
 use smic_smi::{Oid, Value};
 
 use super::ErrorStatus;
+use crate::message::VarBind;
 
 /// What a committed SET binding needs to be undone: whatever the instrument saved
 /// (usually the old value or row).
@@ -42,5 +43,30 @@ pub trait Instrument: Send + Sync {
     /// Reverts a committed binding after a later one failed.
     fn undo_set(&self, _oid: &Oid, _undo: Undo) -> Result<(), ErrorStatus> {
         Err(ErrorStatus::UndoFailed)
+    }
+
+    /// Phase one for the binding at position `at` (from 0) of a whole SET request.
+    ///
+    /// The engine calls this rather than [`Instrument::check_set`], so that an
+    /// instrument whose bindings depend on each other can see them all: a table row
+    /// created by a RowStatus binding together with its other columns. The request
+    /// holds bindings for other subtrees too. The default checks the binding alone.
+    fn check_binding(&self, request: &[VarBind], at: usize) -> Result<(), ErrorStatus> {
+        let vb = request.get(at).ok_or(ErrorStatus::GenErr)?;
+        self.check_set(&vb.oid, &vb.value)
+    }
+
+    /// Phase two for the binding at `at`, after every binding passed phase one; the
+    /// counterpart of [`Instrument::check_binding`]. The default commits it alone.
+    fn commit_binding(&self, request: &[VarBind], at: usize) -> Result<Undo, ErrorStatus> {
+        let vb = request.get(at).ok_or(ErrorStatus::CommitFailed)?;
+        self.commit_set(&vb.oid, &vb.value)
+    }
+
+    /// Reverts what [`Instrument::commit_binding`] did for the binding at `at`. The
+    /// default undoes it alone.
+    fn undo_binding(&self, request: &[VarBind], at: usize, undo: Undo) -> Result<(), ErrorStatus> {
+        let vb = request.get(at).ok_or(ErrorStatus::UndoFailed)?;
+        self.undo_set(&vb.oid, undo)
     }
 }

@@ -4,7 +4,8 @@
 //! - [`Mib`] holds the instrumentation by OID subtree; scalars ([`ScalarSource`],
 //!   [`MemScalar`]) and tables ([`TableSource`], [`MemTable`], [`TableObject`]) are
 //!   typed by the generated objects, and the engine does instance OIDs, GETNEXT order,
-//!   and SET checks (type, size, range, enumeration, MAX-ACCESS) from their metadata.
+//!   and SET checks (type, size, range, enumeration, MAX-ACCESS) from their metadata;
+//!   tables with a RowStatus column create and destroy rows as RFC 2579 says.
 //! - [`AccessControl`] maps communities to VACM security names; [`vacm`] is RFC 3415.
 //! - [`Responder`] is sans-IO: bytes in, bytes out ([`Responder::handle`]); GET,
 //!   GETNEXT, GETBULK and two-phase SET for SNMPv1, SNMPv2c and, with

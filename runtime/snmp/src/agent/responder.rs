@@ -417,19 +417,21 @@ impl Responder {
             let Some((_, instrument)) = self.mib.find(&vb.oid) else {
                 return Some(Outcome::error(ErrorStatus::NotWritable, i + 1, request));
             };
-            if let Err(status) = instrument.check_set(&vb.oid, &vb.value) {
+            // The whole request goes along: a binding's check may depend on the others
+            // (a row created by its RowStatus binding and its other columns).
+            if let Err(status) = instrument.check_binding(request, i) {
                 return Some(Outcome::error(status, i + 1, request));
             }
             targets.push(instrument);
         }
-        let mut committed: Vec<(&Arc<dyn Instrument>, &Oid, Undo)> = Vec::new();
-        for (i, (vb, instrument)) in request.iter().zip(&targets).enumerate() {
-            match instrument.commit_set(&vb.oid, &vb.value) {
-                Ok(undo) => committed.push((instrument, &vb.oid, undo)),
+        let mut committed: Vec<(&Arc<dyn Instrument>, usize, Undo)> = Vec::new();
+        for (i, instrument) in targets.iter().enumerate() {
+            match instrument.commit_binding(request, i) {
+                Ok(undo) => committed.push((instrument, i, undo)),
                 Err(_) => {
                     let mut status = ErrorStatus::CommitFailed;
-                    for (instrument, oid, undo) in committed.into_iter().rev() {
-                        if instrument.undo_set(oid, undo).is_err() {
+                    for (instrument, at, undo) in committed.into_iter().rev() {
+                        if instrument.undo_binding(request, at, undo).is_err() {
                             status = ErrorStatus::UndoFailed;
                         }
                     }
