@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use smic_mibs::if_mib::{IfAdminStatus, IfEntryIndex, IfOperStatus, InterfaceIndex, LinkDown};
-use smic_mibs::snmpv2_mib::ColdStart;
+use smic_mibs::snmpv2_mib::{ColdStart, SysName};
 use smic_smi::{Oid, Value};
 use smic_snmp::client::{Client, Config, UsmConfig};
 use smic_snmp::notify::{Notice, Received, Receiver, ReceiverConfig, Sender, TrapSender};
@@ -272,12 +272,33 @@ async fn the_receiver_gets_what_snmptrap_and_snmpinform_send() {
             ".1.3.6.1.2.1.1.5.0",
             "s",
             "hello",
+            ".1.3.6.1.2.1.2.2.1.8.2",
+            "i",
+            "2",
+            ".1.3.6.1.2.1.2.2.1.7.7",
+            "i",
+            "9",
         ]),
     );
     let got = next(&mut receiver).await;
     assert!(sent.finish().await.0);
     assert_eq!(got.notice.trap_oid.to_string(), "1.3.6.1.6.3.1.1.5.3");
-    assert_eq!(got.notice.varbinds, vec![sys_name.clone()]);
+    assert_eq!(got.notice.varbinds[0], sys_name);
+    // Read through the generated types: which notification, and its objects typed.
+    assert!(got.notice.is::<LinkDown>());
+    let name = got
+        .notice
+        .scalar::<SysName>()
+        .map(|r| r.map(|v| v.to_string()));
+    assert_eq!(name, Some(Ok("hello".to_string())));
+    let Some(Ok((index, status))) = got.notice.column::<IfOperStatus>() else {
+        panic!("ifOperStatus.2 decodes");
+    };
+    assert_eq!(index.if_index.into_inner(), 2);
+    assert_eq!(status, IfOperStatus::Down);
+    // ifAdminStatus 9 is outside its enumeration: kept as an unknown value, not lost.
+    let admin = got.notice.column::<IfAdminStatus>().and_then(Result::ok);
+    assert_eq!(admin.map(|(_, v)| v.to_i32()), Some(9));
 
     // SNMPv2c inform: snmpinform succeeds only if acknowledged.
     let sent = tool(

@@ -9,7 +9,7 @@ mod originator;
 mod receiver;
 
 pub use notice::{
-    Notice, NoticeError, SNMP_TRAP_ADDRESS, SNMP_TRAP_COMMUNITY, SNMP_TRAP_ENTERPRISE,
+    DecodeError, Notice, NoticeError, SNMP_TRAP_ADDRESS, SNMP_TRAP_COMMUNITY, SNMP_TRAP_ENTERPRISE,
     SNMP_TRAP_OID, SNMP_TRAPS, SYS_UP_TIME,
 };
 pub use originator::TrapSender;

@@ -1,8 +1,9 @@
 //! A notification in SNMPv2 form, and its translation to and from SNMPv1's Trap-PDU
 //! (RFC 3584 §3).
 
+use smic_smi::index::Index;
 use smic_smi::object::Notification;
-use smic_smi::{Oid, Value};
+use smic_smi::{Column, Oid, Scalar, TableEntry, Value};
 
 use crate::message::{TrapV1, VarBind};
 
@@ -28,6 +29,17 @@ pub struct Notice {
     pub uptime: u32,
     /// The bindings after those two.
     pub varbinds: Vec<VarBind>,
+}
+
+/// Why a binding of a received notification does not fit its object.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    /// The instance suffix is not a valid index of the object's table.
+    #[error("{0}: the instance is not a valid index of its table")]
+    Index(Oid),
+    /// The value has the wrong type or is out of the object's range.
+    #[error("{0}: the value does not fit the object's syntax")]
+    Value(Oid),
 }
 
 /// Why bindings are not a notification.
@@ -57,6 +69,49 @@ impl Notice {
                 .map(|(oid, value)| VarBind { oid, value })
                 .collect(),
         }
+    }
+
+    /// Whether this is the generated notification `N` (its `snmpTrapOID.0`).
+    ///
+    /// ```
+    /// use smic_mibs::if_mib::LinkDown;
+    /// use smic_mibs::snmpv2_mib::ColdStart;
+    /// use smic_snmp::notify::Notice;
+    /// let notice = Notice::typed(&ColdStart, 0);
+    /// assert!(notice.is::<ColdStart>());
+    /// assert!(!notice.is::<LinkDown>());
+    /// ```
+    pub fn is<N: Notification>(&self) -> bool {
+        self.trap_oid == *N::OID
+    }
+
+    /// The first binding of column `C`, decoded: the row's index and the typed value.
+    /// `None` when no binding is an instance of `C`; an error when one is, but its
+    /// index or value does not fit the MIB.
+    pub fn column<C: Column>(
+        &self,
+    ) -> Option<Result<(<C::Entry as TableEntry>::Index, C::Syntax), DecodeError>> {
+        let binding = self
+            .varbinds
+            .iter()
+            .find(|vb| vb.oid.starts_with(C::OID) && vb.oid.len() > C::OID.len())?;
+        let suffix = &binding.oid.arcs()[C::OID.len()..];
+        Some(
+            <C::Entry as TableEntry>::Index::from_arcs(suffix)
+                .map_err(|_| DecodeError::Index(binding.oid.clone()))
+                .and_then(|index| {
+                    C::decode(&binding.value)
+                        .map(|value| (index, value))
+                        .map_err(|_| DecodeError::Value(binding.oid.clone()))
+                }),
+        )
+    }
+
+    /// The binding of scalar `S` (`S.0`), decoded.
+    pub fn scalar<S: Scalar>(&self) -> Option<Result<S::Syntax, DecodeError>> {
+        let instance = S::instance();
+        let binding = self.varbinds.iter().find(|vb| vb.oid == instance)?;
+        Some(S::decode(&binding.value).map_err(|_| DecodeError::Value(binding.oid.clone())))
     }
 
     /// The bindings of an SNMPv2-Trap or InformRequest: sysUpTime.0, snmpTrapOID.0,
