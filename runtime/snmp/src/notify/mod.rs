@@ -9,8 +9,8 @@ mod originator;
 mod receiver;
 
 pub use notice::{
-    DecodeError, Notice, NoticeError, SNMP_TRAP_ADDRESS, SNMP_TRAP_COMMUNITY, SNMP_TRAP_ENTERPRISE,
-    SNMP_TRAP_OID, SNMP_TRAPS, SYS_UP_TIME,
+    ColumnValue, DecodeError, Notice, NoticeError, SNMP_TRAP_ADDRESS, SNMP_TRAP_COMMUNITY,
+    SNMP_TRAP_ENTERPRISE, SNMP_TRAP_OID, SNMP_TRAPS, SYS_UP_TIME,
 };
 pub use originator::TrapSender;
 pub use receiver::{Outcome, Received, Receiver, ReceiverConfig, ReceiverCore, Sender};

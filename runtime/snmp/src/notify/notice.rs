@@ -31,6 +31,12 @@ pub struct Notice {
     pub varbinds: Vec<VarBind>,
 }
 
+/// A column's value in a notification: the row's index and the typed value.
+pub type ColumnValue<C> = (
+    <<C as Column>::Entry as TableEntry>::Index,
+    <C as smic_smi::ObjectType>::Syntax,
+);
+
 /// Why a binding of a received notification does not fit its object.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
@@ -88,9 +94,7 @@ impl Notice {
     /// The first binding of column `C`, decoded: the row's index and the typed value.
     /// `None` when no binding is an instance of `C`; an error when one is, but its
     /// index or value does not fit the MIB.
-    pub fn column<C: Column>(
-        &self,
-    ) -> Option<Result<(<C::Entry as TableEntry>::Index, C::Syntax), DecodeError>> {
+    pub fn column<C: Column>(&self) -> Option<Result<ColumnValue<C>, DecodeError>> {
         let binding = self
             .varbinds
             .iter()
