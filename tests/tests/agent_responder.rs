@@ -816,3 +816,66 @@ impl smic_snmp::agent::Instrument for Nothing {
         None
     }
 }
+
+/// An async source: the table answers from the last fetch and follows the next ones.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refreshed_table_serves_what_its_async_source_fetched() {
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicI32;
+    use std::time::Duration;
+
+    use smic_snmp::agent::RefreshedTable;
+
+    let fetches = Arc::new(AtomicI32::new(0));
+    let counter = Arc::clone(&fetches);
+    // Each fetch has as many interfaces as fetches so far (1, then 2, …).
+    let table = RefreshedTable::start(Duration::from_millis(50), move || {
+        let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+        async move {
+            tokio::task::yield_now().await;
+            (1..=n)
+                .map(|i| {
+                    agent_fixture::interface(
+                        i,
+                        &format!("if{i}"),
+                        smic_mibs::ianaiftype_mib::IANAifType::EthernetCsmacd,
+                        &[],
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    })
+    .await;
+    let mut mib = smic_snmp::agent::Mib::new();
+    let mut registry = smic_smi::registry::Registry::new();
+    smic_mibs::if_mib::register(&mut registry);
+    mib.table(smic_snmp::agent::TableObject::new(table.rows()).access_from(&registry))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let responder = smic_snmp::agent::Responder::new(mib, agent_fixture::access());
+    let descr = |i: u32| Oid::from_vec([agent_fixture::IF_DESCR.arcs(), &[i]].concat());
+    let get = |oid: Oid| {
+        let bytes = request(
+            Version::V2c,
+            "public",
+            PduType::Get,
+            0,
+            0,
+            vec![VarBind::null(oid)],
+        );
+        let answer = responder
+            .handle(&bytes, FROM)
+            .unwrap_or_else(|| panic!("answered"));
+        let message = Message::decode(&answer).unwrap_or_else(|e| panic!("{e}"));
+        let AnyPdu::Pdu(pdu) = message.pdu else {
+            panic!("a response PDU");
+        };
+        pdu.varbinds[0].value.clone()
+    };
+    assert_eq!(get(descr(1)), Value::OctetString(b"if1".to_vec()));
+    assert_eq!(get(descr(2)), Value::NoSuchInstance);
+    // A few refreshes later the second interface is there.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(fetches.load(Ordering::SeqCst) >= 3);
+    assert_eq!(get(descr(2)), Value::OctetString(b"if2".to_vec()));
+    drop(table);
+}

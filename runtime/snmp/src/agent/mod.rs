@@ -5,7 +5,9 @@
 //!   [`MemScalar`]) and tables ([`TableSource`], [`MemTable`], [`TableObject`]) are
 //!   typed by the generated objects, and the engine does instance OIDs, GETNEXT order,
 //!   and SET checks (type, size, range, enumeration, MAX-ACCESS) from their metadata;
-//!   tables with a RowStatus column create and destroy rows as RFC 2579 says.
+//!   tables with a RowStatus column create and destroy rows as RFC 2579 says. Handlers
+//!   are synchronous and answer from memory; async sources fill a
+//!   [`RefreshedTable`] from a task of their own.
 //! - [`AccessControl`] maps communities to VACM security names; [`vacm`] is RFC 3415.
 //! - [`Responder`] is sans-IO: bytes in, bytes out ([`Responder::handle`]); GET,
 //!   GETNEXT, GETBULK and two-phase SET for SNMPv1, SNMPv2c and, with
@@ -39,6 +41,7 @@ mod check;
 pub mod config;
 mod instrument;
 mod mib;
+mod refresh;
 mod responder;
 mod scalar;
 mod server;
@@ -52,6 +55,7 @@ pub mod vacm;
 pub use access::{AccessControl, CommunityEntry};
 pub use instrument::{Instrument, Undo};
 pub use mib::{Mib, OverlapError};
+pub use refresh::RefreshedTable;
 pub use responder::{Limits, Responder};
 pub use scalar::{MemScalar, ScalarSource};
 pub use server::Server;

@@ -119,6 +119,15 @@ impl<T: TableEntry + Clone> MemTable<T> {
         self.write().insert(key, row);
     }
 
+    /// Replaces every row at once (readers see the old rows or the new, never a mix).
+    pub fn replace(&self, rows: impl IntoIterator<Item = T>) {
+        let fresh: BTreeMap<Vec<u32>, T> = rows
+            .into_iter()
+            .map(|row| (row.index().to_arcs(), row))
+            .collect();
+        *self.write() = fresh;
+    }
+
     /// Removes a row, returning it.
     pub fn remove(&self, index: &T::Index) -> Option<T> {
         self.write().remove(&index.to_arcs())
