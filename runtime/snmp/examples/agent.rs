@@ -9,63 +9,33 @@
 //!          127.0.0.1:1161 SNMPv2-MIB::sysDescr.0
 //! ```
 //!
-//! What a developer writes is the [`TableSource`] for the generated `IfEntry` row: the
-//! engine encodes indexes, orders GETNEXT, answers GETBULK and checks SETs.
+//! What a developer writes is how to make the generated `IfEntry` rows; a
+//! `RefreshedTable` serves them (read again every second), and the engine encodes
+//! indexes, orders GETNEXT, answers GETBULK and checks SETs.
 #![allow(missing_docs)]
 
-use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use smic_mibs::ianaiftype_mib::IANAifType;
 use smic_mibs::if_mib::{IfAdminStatus, IfEntry, IfEntryIndex, IfOperStatus, InterfaceIndex};
 use smic_smi::TableEntry;
-use smic_smi::index::Index;
 use smic_smi::registry::Registry;
 use smic_smi::snmpv2_tc::{DisplayString, PhysAddress};
 use smic_smi::syntax::{Counter32, Enum};
 use smic_snmp::agent::config::AgentConfig;
-use smic_snmp::agent::{Mib, Responder, Server, Stats, TableObject, TableSource, system};
+use smic_snmp::agent::{Mib, RefreshedTable, Responder, Server, Stats, TableObject, system};
 
-/// Rows by encoded index, as SNMP orders them.
-type Rows = Arc<BTreeMap<Vec<u32>, IfEntry>>;
-
-/// The host's interfaces, read from sysfs at most once a second.
-struct HostInterfaces {
-    root: &'static Path,
-    cache: Mutex<Option<(Instant, Rows)>>,
-}
-
-impl HostInterfaces {
-    fn snapshot(&self) -> Rows {
-        let mut cache = self
-            .cache
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((at, rows)) = cache.as_ref() {
-            if at.elapsed() < Duration::from_secs(1) {
-                return Arc::clone(rows);
-            }
-        }
-        let rows = Arc::new(self.read());
-        *cache = Some((Instant::now(), Arc::clone(&rows)));
-        rows
-    }
-
-    fn read(&self) -> BTreeMap<Vec<u32>, IfEntry> {
-        let mut rows = BTreeMap::new();
-        let Ok(entries) = std::fs::read_dir(self.root) else {
-            return rows;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if let Some(row) = interface(&entry.path(), &name) {
-                rows.insert(row.index.to_arcs(), row);
-            }
-        }
-        rows
-    }
+/// The host's interfaces, as the kernel lists them in sysfs.
+fn host_interfaces(root: &Path) -> Vec<IfEntry> {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| interface(&entry.path(), &entry.file_name().to_string_lossy()))
+        .collect()
 }
 
 /// One interface as an `IfEntry`; attributes the kernel does not give are left out
@@ -137,23 +107,6 @@ fn interface(dir: &Path, name: &str) -> Option<IfEntry> {
     Some(row)
 }
 
-impl TableSource<IfEntry> for HostInterfaces {
-    fn row(&self, index: &IfEntryIndex) -> Option<IfEntry> {
-        self.snapshot().get(&index.to_arcs()).cloned()
-    }
-
-    fn next_row(&self, after: Option<&[u32]>) -> Option<IfEntry> {
-        let rows = self.snapshot();
-        match after {
-            None => rows.values().next().cloned(),
-            Some(after) => rows
-                .range::<[u32], _>((std::ops::Bound::Excluded(after), std::ops::Bound::Unbounded))
-                .next()
-                .map(|(_, row)| row.clone()),
-        }
-    }
-}
-
 async fn run(path: &str) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
     let config = AgentConfig::parse(&text).map_err(|e| format!("{path}: {e}"))?;
@@ -163,11 +116,12 @@ async fn run(path: &str) -> Result<(), String> {
     system::register_snmp_group(&mut mib, &stats).map_err(|e| e.to_string())?;
     let mut registry = Registry::new();
     smic_mibs::if_mib::register(&mut registry);
-    let interfaces = Arc::new(HostInterfaces {
-        root: Path::new("/sys/class/net"),
-        cache: Mutex::new(None),
-    });
-    mib.table(TableObject::new(interfaces).access_from(&registry))
+    // sysfs is read by a task of its own, once a second; requests see the last read.
+    let interfaces = RefreshedTable::start(Duration::from_secs(1), || async {
+        host_interfaces(Path::new("/sys/class/net"))
+    })
+    .await;
+    mib.table(TableObject::new(interfaces.rows()).access_from(&registry))
         .map_err(|e| e.to_string())?;
     let mut responder = Responder::with_stats(mib, config.access, stats);
     if !config.users.is_empty() {
