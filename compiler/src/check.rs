@@ -2,7 +2,6 @@
 //! account for the outcome per module.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diagnostic::{Diagnostic, FileId, Policy, Severity};
 use crate::source::{ModuleLocation, Sources};
@@ -151,37 +150,14 @@ pub fn parse_with_progress(
     locations: &[ModuleLocation],
     progress: &(dyn Fn() + Sync),
 ) -> Vec<syntax::Parsed> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(locations.len().max(1));
-    let next = AtomicUsize::new(0);
-    let mut results: Vec<Option<syntax::Parsed>> = vec![None; locations.len()];
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(location) = locations.get(i) else {
-                            break;
-                        };
-                        let text = sources.file(location.file).map_or("", |f| f.text.as_str());
-                        done.push((i, syntax::parse_module(text, &location.chunk)));
-                        progress();
-                    }
-                    done
-                })
-            })
-            .collect();
-        for worker in workers {
-            // A panicking worker would be a bug; its modules are then reported unparsed.
-            for (i, parsed) in worker.join().unwrap_or_default() {
-                results[i] = Some(parsed);
-            }
-        }
+    // A panicking worker would be a bug; its modules are then reported unparsed.
+    let parsed = crate::parallel::map_on_all_cores(locations, |location| {
+        let text = sources.file(location.file).map_or("", |f| f.text.as_str());
+        let parsed = syntax::parse_module(text, &location.chunk);
+        progress();
+        parsed
     });
-    results
+    parsed
         .into_iter()
         .map(|r| {
             r.unwrap_or(syntax::Parsed {

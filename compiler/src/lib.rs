@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod emit;
 pub mod lint;
 pub mod model;
+mod parallel;
 pub mod render;
 pub mod resolve;
 pub mod source;

@@ -10,7 +10,6 @@ mod rfc;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub use crate::syntax::scan::{self, ModuleChunk, Scan};
 pub use rfc::strip_page_layout;
@@ -218,37 +217,7 @@ fn prepare_all(files: &[PathBuf], walked: bool) -> Vec<Result<Option<Prepared>, 
             scan,
         }))
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(files.len().max(1));
-    // Files differ in size by three orders of magnitude: workers take the next file
-    // when done rather than a fixed share, so no core idles behind one large file.
-    let next = AtomicUsize::new(0);
-    let mut results: Vec<Option<Result<Option<Prepared>, Diagnostic>>> =
-        std::iter::repeat_with(|| None).take(files.len()).collect();
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(file) = files.get(i) else { break };
-                        done.push((i, prepare(file)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        for worker in workers {
-            // A worker cannot panic (reading reports errors); if one did, its files are
-            // reported below rather than lost.
-            for (i, result) in worker.join().unwrap_or_default() {
-                results[i] = Some(result);
-            }
-        }
-    });
-    results
+    crate::parallel::map_on_all_cores(files, prepare)
         .into_iter()
         .zip(files)
         .map(|(result, file)| {

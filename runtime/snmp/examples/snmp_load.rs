@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use smic_smi::Oid;
 use smic_snmp::message::v3::{Flags, Header, MAX_SIZE, ScopedPdu, SecurityLevel, USM, UsmParams};
-use smic_snmp::usm::{self, AuthProtocol, EngineKeys, PrivProtocol, Salt, User};
+use smic_snmp::usm::{self, AuthProtocol, PrivProtocol, Salt, User};
 use smic_snmp::{AnyPdu, Message, Pdu, PduType, VarBind, Version};
 
 fn get(request_id: i32) -> Pdu {
@@ -43,29 +43,7 @@ fn v3_request(socket: &UdpSocket, agent: SocketAddr, spec: &str) -> Result<Vec<u
         .map_err(|e| e.to_string())?;
     let salt = Salt::new();
     // Discovery (RFC 3414 §4): an empty noAuthNoPriv request; the Report names the engine.
-    let probe = usm::protect(
-        Header {
-            msg_id: 1,
-            max_size: MAX_SIZE,
-            flags: Flags::new(SecurityLevel::NoAuthNoPriv, true),
-            security_model: USM,
-        },
-        UsmParams::default(),
-        &EngineKeys {
-            auth: None,
-            privacy: None,
-        },
-        &ScopedPdu {
-            context_engine_id: Vec::new(),
-            context_name: Vec::new(),
-            pdu: Pdu {
-                varbinds: Vec::new(),
-                ..get(1)
-            },
-        },
-        &salt,
-    )
-    .map_err(|e| e.to_string())?;
+    let probe = usm::discovery_probe(1);
     socket.send_to(&probe, agent).map_err(|e| e.to_string())?;
     let mut buf = vec![0u8; 65_536];
     let (len, _) = socket

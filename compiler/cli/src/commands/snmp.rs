@@ -423,9 +423,7 @@ fn security(agent: &AgentArgs) -> Result<Security, String> {
     let mut user = User::new(name);
     if let Some(passphrase) = &agent.auth_passphrase {
         let protocol = match &agent.auth_protocol {
-            Some(name) => AuthProtocol::from_name(name).ok_or_else(|| {
-                format!("unknown authentication protocol {name:?} (MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512)")
-            })?,
+            Some(name) => name.parse::<AuthProtocol>().map_err(|e| e.to_string())?,
             None => AuthProtocol::Sha1,
         };
         user = user
@@ -434,9 +432,7 @@ fn security(agent: &AgentArgs) -> Result<Security, String> {
     }
     if let Some(passphrase) = &agent.priv_passphrase {
         let protocol = match &agent.priv_protocol {
-            Some(name) => PrivProtocol::from_name(name).ok_or_else(|| {
-                format!("unknown privacy protocol {name:?} (DES, 3DES, AES, AES-192, AES-256, AES-192-C, AES-256-C)")
-            })?,
+            Some(name) => name.parse::<PrivProtocol>().map_err(|e| e.to_string())?,
             None => PrivProtocol::Aes128,
         };
         user = user

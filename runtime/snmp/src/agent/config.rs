@@ -294,16 +294,12 @@ fn user(rest: &str) -> Result<User, String> {
     if name.len() > 32 {
         return Err(format!("user name {name:?} is longer than 32 octets"));
     }
-    let auth = AuthProtocol::from_name(auth).ok_or_else(|| {
-        format!("unknown authentication protocol {auth:?} (MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512)")
-    })?;
+    let auth = auth.parse::<AuthProtocol>().map_err(|e| e.to_string())?;
     let mut user = User::new(name.as_str())
         .with_auth(auth, auth_pass.as_bytes())
         .map_err(|e| format!("user {name:?}: {e}"))?;
     if let Some((privacy, pass)) = privacy {
-        let protocol = PrivProtocol::from_name(privacy).ok_or_else(|| {
-            format!("unknown privacy protocol {privacy:?} (DES, 3DES, AES, AES-192, AES-256, AES-192-C, AES-256-C)")
-        })?;
+        let protocol = privacy.parse::<PrivProtocol>().map_err(|e| e.to_string())?;
         user = user
             .with_privacy(protocol, pass.as_bytes())
             .map_err(|e| format!("user {name:?}: {e}"))?;

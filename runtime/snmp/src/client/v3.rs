@@ -166,29 +166,7 @@ impl Session {
     /// the agent answers with a `usmStatsUnknownEngineIDs` Report carrying its engine
     /// ID, boots and time.
     pub(crate) fn discovery(&self, msg_id: i32) -> Vec<u8> {
-        let header = Header {
-            msg_id,
-            max_size: MAX_SIZE,
-            flags: Flags::new(SecurityLevel::NoAuthNoPriv, true),
-            security_model: USM,
-        };
-        let scoped = ScopedPdu {
-            context_engine_id: Vec::new(),
-            context_name: Vec::new(),
-            pdu: Pdu {
-                kind: PduType::Get,
-                request_id: msg_id,
-                error_status: 0,
-                error_index: 0,
-                varbinds: Vec::new(),
-            },
-        };
-        let keys = EngineKeys {
-            auth: None,
-            privacy: None,
-        };
-        // noAuthNoPriv needs no key, so protecting cannot fail.
-        usm::protect(header, UsmParams::default(), &keys, &scoped, &self.salt).unwrap_or_default()
+        usm::discovery_probe(msg_id)
     }
 
     /// A request, protected at the configured level (the engine must be known).
@@ -235,10 +213,7 @@ impl Session {
         let msg_id = incoming.message.header.msg_id;
         let params = &incoming.params;
         if incoming.level == SecurityLevel::NoAuthNoPriv {
-            let scoped = incoming.scoped_pdu(&EngineKeys {
-                auth: None,
-                privacy: None,
-            })?;
+            let scoped = incoming.scoped_pdu(&EngineKeys::none())?;
             return match scoped.pdu.kind {
                 PduType::Report => {
                     let report = Report::of(&scoped.pdu);

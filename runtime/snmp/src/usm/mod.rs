@@ -24,9 +24,45 @@ mod time;
 pub use auth::{AuthProtocol, MIN_PASSPHRASE_LEN};
 pub use key::{EngineKeys, KeyError, LocalizedKey, MasterKey, User};
 pub use privacy::{DecryptError, PrivProtocol};
-pub use process::{Incoming, ProtectError, Salt, decode, protect};
+pub use process::{Incoming, ProtectError, Salt, decode, discovery_probe, protect};
 pub use report::{report, report_pdu};
 pub use stats::{Counter, Failure, Stats};
 pub use time::{EngineTime, LocalEngine, MAX_BOOTS, TIME_WINDOW, in_window};
 
 pub use crate::message::v3::SecurityLevel;
+
+/// A protocol name that is not one of net-snmp's (`-a`, `-x`); the message lists the
+/// names accepted.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} protocol {name:?} ({expected})")]
+pub struct UnknownProtocol {
+    what: &'static str,
+    name: String,
+    expected: String,
+}
+
+impl std::str::FromStr for AuthProtocol {
+    type Err = UnknownProtocol;
+
+    /// As [`AuthProtocol::from_name`], with an error that lists the names.
+    fn from_str(name: &str) -> Result<AuthProtocol, UnknownProtocol> {
+        AuthProtocol::from_name(name).ok_or_else(|| UnknownProtocol {
+            what: "authentication",
+            name: name.to_string(),
+            expected: AuthProtocol::ALL.map(AuthProtocol::name).join(", "),
+        })
+    }
+}
+
+impl std::str::FromStr for PrivProtocol {
+    type Err = UnknownProtocol;
+
+    /// As [`PrivProtocol::from_name`], with an error that lists the names.
+    fn from_str(name: &str) -> Result<PrivProtocol, UnknownProtocol> {
+        PrivProtocol::from_name(name).ok_or_else(|| UnknownProtocol {
+            what: "privacy",
+            name: name.to_string(),
+            expected: PrivProtocol::ALL.map(PrivProtocol::name).join(", "),
+        })
+    }
+}

@@ -7,8 +7,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use super::key::EngineKeys;
 use super::stats::Failure;
 use crate::message::v3::{
-    Header, MessageV3, ScopedPdu, ScopedPduData, SecurityLevel, USM, UsmParams, auth_params_range,
+    Flags, Header, MAX_SIZE, MessageV3, ScopedPdu, ScopedPduData, SecurityLevel, USM, UsmParams,
+    auth_params_range,
 };
+use crate::message::{Pdu, PduType};
 
 /// The sender's salt counter (RFC 3414 §8.1.1.1, RFC 3826 §3.1.2.1): starts at a random
 /// value and never repeats a salt within 2^64 messages, so no IV is used twice with a key.
@@ -98,6 +100,39 @@ pub fn protect(
         }
     }
     Ok(bytes)
+}
+
+/// The discovery probe of RFC 3414 §4: an unauthenticated, reportable, empty GET with
+/// no engine ID and no user, which an authoritative engine answers with a
+/// `usmStatsUnknownEngineIDs` Report carrying its engine ID, boots and time.
+pub fn discovery_probe(msg_id: i32) -> Vec<u8> {
+    let header = Header {
+        msg_id,
+        max_size: MAX_SIZE,
+        flags: Flags::new(SecurityLevel::NoAuthNoPriv, true),
+        security_model: USM,
+    };
+    let scoped = ScopedPdu {
+        context_engine_id: Vec::new(),
+        context_name: Vec::new(),
+        pdu: Pdu {
+            kind: PduType::Get,
+            request_id: msg_id,
+            error_status: 0,
+            error_index: 0,
+            varbinds: Vec::new(),
+        },
+    };
+    // noAuthNoPriv: nothing is signed or encrypted, so protecting cannot fail and the
+    // salt is never drawn on.
+    protect(
+        header,
+        UsmParams::default(),
+        &EngineKeys::none(),
+        &scoped,
+        &Salt::new(),
+    )
+    .unwrap_or_default()
 }
 
 /// An incoming USM message, decoded but not yet checked.
