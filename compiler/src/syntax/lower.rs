@@ -9,6 +9,7 @@ use pest::Parser;
 use pest::error::{ErrorVariant, InputLocation};
 use pest::iterators::{Pair, Pairs};
 
+use super::Item;
 use super::ast::*;
 use super::grammar::{Rule, SmiParser};
 use crate::diagnostic::{Code, Diagnostic, Span};
@@ -22,22 +23,18 @@ pub(super) struct Lowerer<'t> {
     base: usize,
     /// Where the item being lowered starts in `text` (pest positions are relative to it).
     item: usize,
+    /// Whether items are offered to the fast path before pest.
+    fast: bool,
     pub(super) diagnostics: Vec<Diagnostic>,
 }
 
-/// A parsed item of the module body.
-enum Item {
-    Imports(Vec<Import>),
-    Exports,
-    Definition(Box<Definition>),
-}
-
 impl<'t> Lowerer<'t> {
-    pub(super) fn new(text: &'t str, base: usize) -> Self {
+    pub(super) fn new(text: &'t str, base: usize, fast: bool) -> Self {
         Lowerer {
             text,
             base,
             item: 0,
+            fast,
             diagnostics: Vec::new(),
         }
     }
@@ -80,6 +77,17 @@ impl<'t> Lowerer<'t> {
             let rest = &self.text[pos..];
             if at_module_end(rest) {
                 break;
+            }
+            let fast = self.fast.then(|| super::fast::item(rest, self.base + pos));
+            if let Some((item, end)) = fast.flatten() {
+                match item {
+                    Item::Imports(list) => imports.extend(list),
+                    Item::Exports => has_exports = true,
+                    Item::Definition(def) => definitions.push(*def),
+                }
+                pos += end;
+                last_failure = None;
+                continue;
             }
             match SmiParser::parse(Rule::item, rest) {
                 Ok(mut pairs) => {
@@ -1595,9 +1603,10 @@ impl<'i> Clauses<'i> {
     }
 }
 
-const STATUS_VALUES: &[&str] = &["current", "deprecated", "obsolete", "mandatory", "optional"];
+pub(super) const STATUS_VALUES: &[&str] =
+    &["current", "deprecated", "obsolete", "mandatory", "optional"];
 
-const ACCESS_VALUES: &[&str] = &[
+pub(super) const ACCESS_VALUES: &[&str] = &[
     "read-only",
     "read-write",
     "read-create",
@@ -1817,7 +1826,7 @@ fn skip_trivia(mut text: &str) -> &str {
 }
 
 /// `YYMMDDHHMMZ` or `YYYYMMDDHHMMZ` with plausible fields (RFC 2578 §3.1).
-fn valid_date(date: &str) -> bool {
+pub(super) fn valid_date(date: &str) -> bool {
     let Some(digits) = date.strip_suffix('Z').or_else(|| date.strip_suffix('z')) else {
         return false;
     };

@@ -4,6 +4,7 @@
 //! module's boundary. [`scan`] cuts a file into modules; [`parse_module`] parses one.
 
 pub mod ast;
+mod fast;
 mod grammar;
 mod lower;
 pub mod scan;
@@ -12,6 +13,13 @@ use crate::diagnostic::{Code, Diagnostic, Span};
 pub use ast::Module;
 pub use scan::ModuleChunk;
 
+/// One item of a module body, as the fast path or the pest lowering reads it.
+enum Item {
+    Imports(Vec<ast::Import>),
+    Exports,
+    Definition(Box<ast::Definition>),
+}
+
 /// The result of parsing one module.
 #[derive(Clone, Debug)]
 pub struct Parsed {
@@ -19,6 +27,17 @@ pub struct Parsed {
     pub module: Option<Module>,
     /// Everything found wrong or quirky, spans relative to the file text.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Which readers parse the items of a module.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Reader {
+    /// The hand-written fast path first, pest for every item it declines (the default;
+    /// the results are the same, only faster).
+    #[default]
+    FastThenPest,
+    /// pest alone, the grammar of record: for differential tests of the fast path.
+    PestOnly,
 }
 
 /// Parses the module `chunk` found by [`scan::scan`] in `file_text`.
@@ -31,6 +50,21 @@ pub struct Parsed {
 /// assert_eq!(parsed.module.unwrap().definitions[0].name().name, "demo");
 /// ```
 pub fn parse_module(file_text: &str, chunk: &ModuleChunk) -> Parsed {
+    parse_module_with(file_text, chunk, Reader::default())
+}
+
+/// [`parse_module`] with the readers chosen.
+///
+/// ```
+/// use smic::syntax::{Reader, parse_module_with, scan::scan};
+/// let text = "DEMO-MIB DEFINITIONS ::= BEGIN demo OBJECT IDENTIFIER ::= { enterprises 9999 } END";
+/// let chunk = &scan(text).modules[0];
+/// let fast = parse_module_with(text, chunk, Reader::FastThenPest);
+/// let pest = parse_module_with(text, chunk, Reader::PestOnly);
+/// assert_eq!(fast.module, pest.module);
+/// ```
+pub fn parse_module_with(file_text: &str, chunk: &ModuleChunk, reader: Reader) -> Parsed {
+    let fast = reader == Reader::FastThenPest;
     if !chunk.parseable {
         return Parsed {
             module: None,
@@ -44,7 +78,7 @@ pub fn parse_module(file_text: &str, chunk: &ModuleChunk) -> Parsed {
             diagnostics: Vec::new(),
         };
     };
-    let mut lowerer = lower::Lowerer::new(text, start);
+    let mut lowerer = lower::Lowerer::new(text, start, fast);
     let mut module = lowerer.module(chunk.has_end);
     let mut diagnostics = lowerer.diagnostics;
     // Text after a comment closed mid-line that does not parse was meant as comment
@@ -76,7 +110,7 @@ pub fn parse_module(file_text: &str, chunk: &ModuleChunk) -> Parsed {
             }
         }
         let blanked = String::from_utf8(blanked).unwrap_or_default();
-        let mut second = lower::Lowerer::new(&blanked, start);
+        let mut second = lower::Lowerer::new(&blanked, start, fast);
         let repaired = second.module(chunk.has_end);
         let errors = |d: &[Diagnostic]| d.iter().filter(|d| d.is_error()).count();
         if errors(&second.diagnostics) < errors(&diagnostics) {
