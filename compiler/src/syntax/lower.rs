@@ -1817,8 +1817,8 @@ fn skip_trivia(mut text: &str) -> &str {
         let Some(comment) = text.strip_prefix("--") else {
             return text;
         };
-        let end = comment.find(['\n', '\r']).unwrap_or(comment.len());
-        text = match comment[..end].find("--") {
+        let end = memchr::memchr2(b'\n', b'\r', comment.as_bytes()).unwrap_or(comment.len());
+        text = match memchr::memmem::find(&comment.as_bytes()[..end], b"--") {
             Some(close) => &comment[close + 2..],
             None => &comment[end..],
         };

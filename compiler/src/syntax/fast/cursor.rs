@@ -2,6 +2,8 @@
 //! byte by byte with exactly the grammar's rules (`smi.pest`), so that what it accepts
 //! it reads as pest would.
 
+use std::cell::Cell;
+
 use crate::diagnostic::Span;
 use crate::syntax::ast::{Ident, Number, Text};
 use crate::syntax::scan::MAX_NESTING;
@@ -15,13 +17,23 @@ pub(super) struct Cursor<'t> {
     base: usize,
     /// How many types and braced values enclose the cursor.
     depth: usize,
+    /// The last identifier measured (start, length): the readers look at a word, then
+    /// take it, and this spares measuring it twice.
+    last_word: Cell<(usize, usize)>,
 }
 
-/// Whether a byte continues an identifier, given the byte after it (`ident_char`: a
-/// hyphen only when not the start of a comment).
-fn continues_ident(byte: u8, next: Option<&u8>) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_' || (byte == b'-' && next != Some(&b'-'))
-}
+/// Bytes that continue an identifier unconditionally: letters, digits, `_`. (A hyphen
+/// continues one only when it does not start a comment.)
+const IDENT_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    table
+};
 
 impl<'t> Cursor<'t> {
     pub(super) fn new(text: &'t str, base: usize) -> Self {
@@ -31,6 +43,7 @@ impl<'t> Cursor<'t> {
             pos: 0,
             base,
             depth: 0,
+            last_word: Cell::new((usize::MAX, 0)),
         }
     }
 
@@ -114,14 +127,19 @@ impl<'t> Cursor<'t> {
         if !b.get(at).is_some_and(u8::is_ascii_alphabetic) {
             return 0;
         }
+        let (cached_at, cached_len) = self.last_word.get();
+        if cached_at == at {
+            return cached_len;
+        }
         let mut end = at + 1;
-        while let Some(&c) = b.get(end) {
-            if continues_ident(c, b.get(end + 1)) {
-                end += 1;
-            } else {
-                break;
+        loop {
+            match b.get(end) {
+                Some(&c) if IDENT_BYTES[usize::from(c)] => end += 1,
+                Some(b'-') if b.get(end + 1) != Some(&b'-') => end += 1,
+                _ => break,
             }
         }
+        self.last_word.set((at, end - at));
         end - at
     }
 
