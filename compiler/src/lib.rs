@@ -9,6 +9,7 @@ mod builder;
 pub mod check;
 pub mod diagnostic;
 pub mod emit;
+mod hash;
 pub mod lint;
 pub mod model;
 mod parallel;

@@ -79,12 +79,19 @@ fn write_if_changed(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()>
 
 /// A syntax as people write it: the textual convention's name, or the base type.
 fn syntax_name(model: &Model, syntax: &Syntax) -> String {
+    let (prefix, name) = syntax_parts(model, syntax);
+    format!("{prefix}{name}")
+}
+
+/// [`syntax_name`] in two borrowed pieces, for writers that should not build a string
+/// per line: a prefix (`SEQUENCE OF ` or nothing) and a name.
+fn syntax_parts<'m>(model: &'m Model, syntax: &'m Syntax) -> (&'static str, &'m str) {
     match (syntax.named, &syntax.entry) {
         (_, Some(entry)) if syntax.base == smic::model::BaseType::SequenceOf => {
-            format!("SEQUENCE OF {entry}")
+            ("SEQUENCE OF ", entry)
         }
-        (_, Some(entry)) => entry.clone(),
-        (Some(ty), None) => model.ty(ty).name.clone(),
-        (None, None) => syntax.base.as_str().to_string(),
+        (_, Some(entry)) => ("", entry),
+        (Some(ty), None) => ("", &model.ty(ty).name),
+        (None, None) => ("", syntax.base.as_str()),
     }
 }

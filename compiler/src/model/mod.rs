@@ -7,13 +7,14 @@
 //! query.
 
 pub mod instance;
-use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 use serde::Serialize;
 /// Object identifiers: the runtime's type, so the model and the engine share one.
 pub use smic_smi::{Oid, ParseOidError};
 
 use crate::diagnostic::{FileId, Span};
+use crate::hash::HashMap;
 use crate::syntax::ast::Language;
 
 /// Index of a module in [`Model::modules`].
@@ -486,8 +487,13 @@ pub struct Model {
     /// All named types.
     pub types: Vec<TypeDef>,
     module_index: HashMap<String, ModuleId>,
-    by_oid: BTreeMap<Oid, Vec<NodeId>>,
-    by_name: HashMap<String, Vec<NodeId>>,
+    /// The nodes that have an OID, by OID, then by id; built on first use. Commands
+    /// such as `dump oids` never look a node up by OID, and sorting tens of thousands
+    /// of OIDs is a visible share of a load.
+    by_oid: OnceLock<Vec<NodeId>>,
+    /// Every node by name, then by id; built on first use, for the same reason. Sorted
+    /// ids rather than a map of owned names: no copy of every name, no list per name.
+    by_name: OnceLock<Vec<NodeId>>,
 }
 
 impl Model {
@@ -520,8 +526,7 @@ impl Model {
     /// The node `name` defined in module `module`.
     pub fn lookup(&self, module: &str, name: &str) -> Option<NodeId> {
         let module = self.module_id(module)?;
-        self.by_name
-            .get(name)?
+        self.lookup_bare(name)
             .iter()
             .copied()
             .find(|&id| self.node(id).module == module)
@@ -529,20 +534,38 @@ impl Model {
 
     /// Every node named `name`, in any module.
     pub fn lookup_bare(&self, name: &str) -> &[NodeId] {
-        self.by_name.get(name).map_or(&[], Vec::as_slice)
+        let by_name = self.by_name.get_or_init(|| {
+            let mut ids: Vec<NodeId> = (0..self.nodes.len()).map(|i| NodeId(i as u32)).collect();
+            ids.sort_unstable_by(|&a, &b| {
+                self.node(a).name.cmp(&self.node(b).name).then(a.cmp(&b))
+            });
+            ids
+        });
+        let start = by_name.partition_point(|&id| self.node(id).name.as_str() < name);
+        let len = by_name[start..].partition_point(|&id| self.node(id).name == name);
+        &by_name[start..start + len]
     }
 
     /// The nodes registered at exactly `oid`.
     pub fn at_oid(&self, oid: &Oid) -> &[NodeId] {
-        self.by_oid.get(oid).map_or(&[], Vec::as_slice)
+        self.with_arcs(oid.arcs())
+    }
+
+    /// The nodes whose OID is exactly `arcs`, from the OID index.
+    fn with_arcs(&self, arcs: &[u32]) -> &[NodeId] {
+        let by_oid = self.by_oid();
+        let start = by_oid.partition_point(|&id| self.node(id).oid.arcs() < arcs);
+        let len = by_oid[start..].partition_point(|&id| self.node(id).oid.arcs() == arcs);
+        &by_oid[start..start + len]
     }
 
     /// The node with the longest OID that is a prefix of `oid` (for instance OIDs). Where
     /// several modules name that OID, an SMIv2 module's name wins over SMIv1 ones
     /// (`SNMPv2-SMI::enterprises`, not `RFC1155-SMI::enterprises`).
     pub fn longest_prefix(&self, oid: &Oid) -> Option<NodeId> {
-        (1..=oid.len()).rev().find_map(|n| {
-            let ids = self.by_oid.get(&oid.prefix(n))?;
+        let arcs = oid.arcs();
+        (1..=arcs.len()).rev().find_map(|n| {
+            let ids = self.with_arcs(&arcs[..n]);
             let smiv2 =
                 |id: &&NodeId| self.module(self.node(**id).module).language == Language::SMIv2;
             ids.iter().find(smiv2).or(ids.first()).copied()
@@ -551,15 +574,45 @@ impl Model {
 
     /// Every registered OID in order, with the nodes at it.
     pub fn tree(&self) -> impl Iterator<Item = (&Oid, &[NodeId])> {
-        self.by_oid.iter().map(|(oid, ids)| (oid, ids.as_slice()))
+        self.groups(self.by_oid())
     }
 
     /// The registered OIDs under `prefix` (itself included), in order.
     pub fn subtree<'a>(&'a self, prefix: &'a Oid) -> impl Iterator<Item = (&'a Oid, &'a [NodeId])> {
-        self.by_oid
-            .range(prefix.clone()..)
-            .take_while(move |(oid, _)| oid.starts_with(prefix))
-            .map(|(oid, ids)| (oid, ids.as_slice()))
+        let by_oid = self.by_oid();
+        let start = by_oid.partition_point(|&id| self.node(id).oid < *prefix);
+        let len = by_oid[start..].partition_point(|&id| self.node(id).oid.starts_with(prefix));
+        self.groups(&by_oid[start..start + len])
+    }
+
+    /// Runs of `ids` (sorted by OID) that share an OID, with that OID.
+    fn groups<'a>(&'a self, ids: &'a [NodeId]) -> impl Iterator<Item = (&'a Oid, &'a [NodeId])> {
+        ids.chunk_by(move |&a, &b| self.node(a).oid == self.node(b).oid)
+            .map(move |run| (&self.node(run[0]).oid, run))
+    }
+
+    /// The OID index: every node with an OID, sorted by OID, then by id.
+    fn by_oid(&self) -> &[NodeId] {
+        self.by_oid.get_or_init(|| {
+            let mut ids: Vec<NodeId> = (0..self.nodes.len())
+                .filter(|&i| !self.nodes[i].oid.is_empty())
+                .map(|i| NodeId(i as u32))
+                .collect();
+            ids.sort_unstable_by(|&a, &b| {
+                self.node(a)
+                    .oid
+                    .arcs()
+                    .cmp(self.node(b).oid.arcs())
+                    .then(a.cmp(&b))
+            });
+            ids
+        })
+    }
+
+    /// Room for `nodes` more nodes, allocated at once (nodes are large; growing the
+    /// arena a doubling at a time copies it each time).
+    pub(crate) fn reserve_nodes(&mut self, nodes: usize) {
+        self.nodes.reserve(nodes);
     }
 
     pub(crate) fn add_module(&mut self, module: Module) -> ModuleId {
@@ -571,7 +624,6 @@ impl Model {
 
     pub(crate) fn add_node(&mut self, node: Node) -> NodeId {
         let id = NodeId(u32::try_from(self.nodes.len()).unwrap_or(u32::MAX));
-        self.by_name.entry(node.name.clone()).or_default().push(id);
         let module = node.module;
         self.nodes.push(node);
         self.modules[module.0 as usize].nodes.push(id);
@@ -584,27 +636,5 @@ impl Model {
         self.types.push(ty);
         self.modules[module.0 as usize].types.push(id);
         id
-    }
-
-    /// Files the OID index once every node's OID is known.
-    pub(crate) fn index_oids(&mut self) {
-        // Sorted first, then built in one pass: inserting node by node costs a tree
-        // descent and a rebalance for each of tens of thousands of nodes.
-        let mut pairs: Vec<(&Oid, NodeId)> = self
-            .nodes
-            .iter()
-            .enumerate()
-            .filter(|(_, node)| !node.oid.is_empty())
-            .map(|(i, node)| (&node.oid, NodeId(i as u32)))
-            .collect();
-        pairs.sort_unstable();
-        let mut grouped: Vec<(Oid, Vec<NodeId>)> = Vec::new();
-        for (oid, id) in pairs {
-            match grouped.last_mut() {
-                Some((last, ids)) if last == oid => ids.push(id),
-                _ => grouped.push((oid.clone(), vec![id])),
-            }
-        }
-        self.by_oid = grouped.into_iter().collect();
     }
 }

@@ -7,11 +7,11 @@
 //! module that defines a symbol still unknown and build again. The ASN.1 roots `iso`,
 //! `ccitt` and `joint-iso-ccitt` are known everywhere without a word, as the SMI says.
 
-use std::collections::{HashMap, HashSet};
-use std::rc::Rc;
+use std::cell::Cell;
 
 use super::BASE_MODULES;
 use crate::diagnostic::{Code, Diagnostic, FileId, Span};
+use crate::hash::{HashMap, HashSet, map_with_capacity};
 use crate::model::{
     Access, BaseType, Bounds, DefVal, IndexComponent, IndexEncoding, Model, Module, ModuleId,
     NamedValue, Node, NodeId, NodeKind, Oid, Status, Syntax, TypeDef, TypeId,
@@ -28,24 +28,133 @@ pub(super) struct Built {
     pub(super) diagnostics: Vec<(String, Diagnostic)>,
     /// Symbols no loaded module defines: the loader may find them in built-in modules.
     pub(super) unknown: Vec<String>,
+    /// Nodes made from definitions, with the definition's index in its module's syntax
+    /// tree (what [`move_texts`] needs).
+    pub(super) origins: Vec<(NodeId, usize)>,
 }
 
 /// Builds the model of `order` (dependency order) from `parsed`.
 pub(super) fn build(order: &[String], parsed: &HashMap<String, (FileId, Ast)>) -> Built {
     let mut builder = Builder::default();
-    for name in order {
-        if let Some((file, ast)) = parsed.get(name) {
-            builder.register(*file, ast);
-        }
+    let asts: Vec<(FileId, &Ast)> = order
+        .iter()
+        .filter_map(|name| parsed.get(name))
+        .map(|(file, ast)| (*file, ast))
+        .collect();
+    // Nodes are large: the arena is sized for one per definition (named arcs add a few
+    // more), rather than doubled and copied on the way.
+    let nodes = asts.iter().map(|(_, ast)| ast.definitions.len()).sum();
+    builder.model.reserve_nodes(nodes);
+    builder.sources.reserve(nodes);
+    for (file, ast) in asts {
+        builder.register(file, ast);
     }
     builder.resolve_types();
     builder.resolve_oids();
     builder.resolve_objects();
-    builder.model.index_oids();
     Built {
         model: builder.model,
         diagnostics: builder.diagnostics,
         unknown: builder.unknown,
+        origins: builder.origins,
+    }
+}
+
+/// Moves the descriptive texts (DESCRIPTION, REFERENCE, UNITS and the module identity's
+/// clauses) of the definitions in `origins` from the syntax trees into the model.
+///
+/// The build only borrows the trees, and may run twice (see `Loader::load`); once its
+/// model is final the trees are done with, and moving tens of thousands of descriptions
+/// costs nothing where copying them cost megabytes of fresh memory.
+pub(super) fn move_texts(
+    model: &mut Model,
+    origins: &[(NodeId, usize)],
+    parsed: &mut HashMap<String, (FileId, Ast)>,
+) {
+    // A module's nodes are contiguous: its tree is looked up once per run of them.
+    let mut current: Option<(ModuleId, Option<&mut Ast>)> = None;
+    for &(id, index) in origins {
+        let module = model.nodes[id.0 as usize].module;
+        if current.as_ref().is_none_or(|(m, _)| *m != module) {
+            let ast = parsed
+                .get_mut(&model.modules[module.0 as usize].name)
+                .map(|(_, ast)| ast);
+            current = Some((module, ast));
+        }
+        let Some((_, Some(ast))) = current.as_mut() else {
+            continue;
+        };
+        let Some(definition) = ast.definitions.get_mut(index) else {
+            continue;
+        };
+        let text = |t: &mut Option<ast::Text>| t.take().map(|t| t.value);
+        let node = &mut model.nodes[id.0 as usize];
+        match definition {
+            Definition::ModuleIdentity(d) => {
+                let description = text(&mut d.description);
+                node.description.clone_from(&description);
+                let info = &mut model.modules[module.0 as usize];
+                info.last_updated = text(&mut d.last_updated);
+                info.organization = text(&mut d.organization);
+                info.contact_info = text(&mut d.contact_info);
+                info.description = description;
+                info.revisions = d
+                    .revisions
+                    .iter_mut()
+                    .map(|r| {
+                        (
+                            std::mem::take(&mut r.date.value),
+                            r.description.take().map_or(String::new(), |t| t.value),
+                        )
+                    })
+                    .collect();
+            }
+            Definition::ObjectType(d) => {
+                node.units = text(&mut d.units);
+                node.description = text(&mut d.description);
+                node.reference = text(&mut d.reference);
+            }
+            // The macros whose descriptive clauses are DESCRIPTION and REFERENCE.
+            Definition::TrapType(ast::TrapType {
+                description,
+                reference,
+                ..
+            })
+            | Definition::ObjectIdentity(ast::ObjectIdentity {
+                description,
+                reference,
+                ..
+            })
+            | Definition::NotificationType(ast::NotificationType {
+                description,
+                reference,
+                ..
+            })
+            | Definition::ObjectGroup(ast::Group {
+                description,
+                reference,
+                ..
+            })
+            | Definition::NotificationGroup(ast::Group {
+                description,
+                reference,
+                ..
+            })
+            | Definition::ModuleCompliance(ast::ModuleCompliance {
+                description,
+                reference,
+                ..
+            })
+            | Definition::AgentCapabilities(ast::AgentCapabilities {
+                description,
+                reference,
+                ..
+            }) => {
+                node.description = text(description);
+                node.reference = text(reference);
+            }
+            _ => {}
+        }
     }
 }
 
@@ -57,12 +166,23 @@ enum Symbol {
     Other,
 }
 
-/// How a node's OID is computed.
-#[derive(Clone, Debug)]
+/// How a node's OID is computed: arcs (kept in one list for all nodes, see
+/// `resolve_oids`) under the root or under another node.
+#[derive(Clone, Copy, Debug)]
 enum Dep {
-    Root(Vec<u32>),
-    Node(NodeId, Vec<u32>),
+    Root,
+    Node(NodeId),
     Fail,
+}
+
+/// A symbol in IMPORTS.
+struct Import<'a> {
+    /// The module it is imported from.
+    from: &'a str,
+    /// Where the symbol stands in the IMPORTS clause.
+    span: Span,
+    /// What it resolved to, once looked up.
+    resolved: Cell<Option<Option<Symbol>>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,37 +195,84 @@ enum State {
 
 /// Where a node's definition came from.
 struct Source<'a> {
-    /// OID components to evaluate, then arcs to append (TRAP-TYPE's `0, n`).
-    oid: Option<(Components<'a>, Vec<u32>, Span)>,
+    /// OID components to evaluate, the trap number whose `0, n` follows them
+    /// (TRAP-TYPE), and where the value stands.
+    oid: Option<(Components<'a>, Option<u32>, Span)>,
     definition: Option<&'a Definition>,
 }
 
-/// OID components as written: borrowed from the syntax tree, or converted once (a
-/// value assignment's braced value) and shared. A node and every arc it names hold a
+/// OID components as written, borrowed from the syntax tree: an OID value, a value
+/// assignment's braced value, or a dotted OID. A node and every arc it names hold a
 /// prefix of the same list, so copying them would cost a list per arc.
-#[derive(Clone)]
+#[derive(Clone, Copy)]
 enum Components<'a> {
-    Ast(&'a [OidComponent]),
-    Converted(Rc<[OidComponent]>, usize),
+    Oid(&'a [OidComponent]),
+    /// Braced items with no nested braces (those are not OID values).
+    Braced(&'a [BracedItem]),
+    Dotted(&'a [u32], Span),
 }
 
-impl Components<'_> {
-    /// The first `len` components.
-    fn prefix(&self, len: usize) -> Self {
+/// One OID component, wherever it was written.
+#[derive(Clone, Copy)]
+enum Component<'a> {
+    /// `n`.
+    Number(ast::Number),
+    /// `name(n)`.
+    NamedNumber(&'a Ident, ast::Number),
+    /// `name` or `MODULE.name`.
+    Name {
+        module: Option<&'a Ident>,
+        name: &'a Ident,
+    },
+}
+
+impl<'a> Components<'a> {
+    fn len(&self) -> usize {
         match self {
-            Components::Ast(all) => Components::Ast(&all[..len.min(all.len())]),
-            Components::Converted(all, n) => Components::Converted(all.clone(), len.min(*n)),
+            Components::Oid(all) => all.len(),
+            Components::Braced(all) => all.len(),
+            Components::Dotted(all, _) => all.len(),
         }
     }
-}
 
-impl std::ops::Deref for Components<'_> {
-    type Target = [OidComponent];
+    /// The first `len` components.
+    fn prefix(&self, len: usize) -> Self {
+        match *self {
+            Components::Oid(all) => Components::Oid(&all[..len.min(all.len())]),
+            Components::Braced(all) => Components::Braced(&all[..len.min(all.len())]),
+            Components::Dotted(all, span) => Components::Dotted(&all[..len.min(all.len())], span),
+        }
+    }
 
-    fn deref(&self) -> &[OidComponent] {
-        match self {
-            Components::Ast(all) => all,
-            Components::Converted(all, n) => &all[..*n],
+    fn iter(&self) -> impl Iterator<Item = Component<'a>> + use<'a> {
+        let this = *self;
+        (0..this.len()).map(move |i| this.get(i))
+    }
+
+    fn get(&self, i: usize) -> Component<'a> {
+        match *self {
+            Components::Oid(all) => match &all[i] {
+                OidComponent::Number(n) => Component::Number(*n),
+                OidComponent::NamedNumber(name, n) => Component::NamedNumber(name, *n),
+                OidComponent::Name { module, name } => Component::Name {
+                    module: module.as_ref(),
+                    name,
+                },
+            },
+            Components::Braced(all) => match &all[i] {
+                BracedItem::Number(n) => Component::Number(*n),
+                BracedItem::NamedNumber(name, n) => Component::NamedNumber(name, *n),
+                BracedItem::Name(name) => Component::Name { module: None, name },
+                // Ruled out when the components were taken (see `register_definition`).
+                BracedItem::Braced(_, span) => Component::Number(ast::Number {
+                    value: -1,
+                    span: *span,
+                }),
+            },
+            Components::Dotted(all, span) => Component::Number(ast::Number {
+                value: i128::from(all[i]),
+                span,
+            }),
         }
     }
 }
@@ -114,8 +281,10 @@ impl std::ops::Deref for Components<'_> {
 struct Builder<'a> {
     model: Model,
     files: Vec<FileId>,
-    symbols: Vec<HashMap<String, Symbol>>,
-    imports: Vec<HashMap<&'a str, (&'a str, Span)>>,
+    /// Each module's own definitions, by name (borrowed from the syntax tree).
+    symbols: Vec<HashMap<&'a str, Symbol>>,
+    /// Each module's IMPORTS, by symbol.
+    imports: Vec<HashMap<&'a str, Import<'a>>>,
     sources: Vec<Source<'a>>,
     types: Vec<(&'a ast::Syntax, Option<&'a ast::TextualConvention>)>,
     type_state: Vec<State>,
@@ -126,6 +295,8 @@ struct Builder<'a> {
     unknown: Vec<String>,
     /// Types being resolved, outermost first (to name a loop).
     type_stack: Vec<TypeId>,
+    /// Nodes made from definitions, with the definition's index in its module.
+    origins: Vec<(NodeId, usize)>,
 }
 
 impl<'a> Builder<'a> {
@@ -165,32 +336,37 @@ impl<'a> Builder<'a> {
             is_base,
         });
         self.files.push(file);
-        let mut imports = HashMap::new();
+        let mut imports = map_with_capacity(ast.imports.iter().map(|i| i.symbols.len()).sum());
         for import in &ast.imports {
             for symbol in &import.symbols {
-                imports
-                    .entry(symbol.name.as_str())
-                    .or_insert((import.from.name.as_str(), symbol.span));
+                imports.entry(symbol.name.as_str()).or_insert(Import {
+                    from: import.from.name.as_str(),
+                    span: symbol.span,
+                    resolved: Cell::new(None),
+                });
             }
         }
         self.imports.push(imports);
-        self.symbols
-            .push(HashMap::with_capacity(ast.definitions.len()));
+        self.symbols.push(map_with_capacity(ast.definitions.len()));
+        self.model.modules[module.0 as usize]
+            .nodes
+            .reserve(ast.definitions.len());
 
-        for definition in &ast.definitions {
-            self.register_definition(module, definition);
+        let first = self.model.nodes.len();
+        for (i, definition) in ast.definitions.iter().enumerate() {
+            self.register_definition(module, i, definition);
         }
         // Named arcs (`iso(1) org(3)`) name nodes too, unless the module defines the name.
-        let owners: Vec<NodeId> = self.model.module(module).nodes.clone();
-        for owner in owners {
-            let Some((components, _, span)) = self.sources[owner.0 as usize].oid.clone() else {
+        // The module's nodes so far are those its definitions just added.
+        for owner in first..self.model.nodes.len() {
+            let Some((components, _, span)) = self.sources[owner].oid else {
                 continue;
             };
             if components.len() > MAX_OID_ARCS {
                 continue; // the owner fails with a length error; naming its arcs would cost quadratic memory
             }
             for (i, component) in components.iter().enumerate() {
-                let OidComponent::NamedNumber(name, _) = component else {
+                let Component::NamedNumber(name, _) = component else {
                     continue;
                 };
                 if self.symbols[module.0 as usize].contains_key(name.name.as_str()) {
@@ -199,10 +375,10 @@ impl<'a> Builder<'a> {
                 let node = self.new_node(module, name, NodeKind::Node, name.span);
                 self.model.nodes[node.0 as usize].implicit = true;
                 self.sources.push(Source {
-                    oid: Some((components.prefix(i + 1), Vec::new(), span)),
+                    oid: Some((components.prefix(i + 1), None, span)),
                     definition: None,
                 });
-                self.symbols[module.0 as usize].insert(name.name.clone(), Symbol::Node(node));
+                self.symbols[module.0 as usize].insert(name.name.as_str(), Symbol::Node(node));
             }
         }
     }
@@ -248,15 +424,15 @@ impl<'a> Builder<'a> {
             self.report(module, diagnostic);
             return false;
         }
-        table.insert(name.name.clone(), symbol);
+        table.insert(name.name.as_str(), symbol);
         true
     }
 
-    fn register_definition(&mut self, module: ModuleId, definition: &'a Definition) {
+    /// Registers definition `index` of `module`'s syntax tree.
+    fn register_definition(&mut self, module: ModuleId, index: usize, definition: &'a Definition) {
         let name = definition.name();
-        let oid_of = |value: &'a ast::OidValue| {
-            Some((Components::Ast(&value.components), Vec::new(), value.span))
-        };
+        let oid_of =
+            |value: &'a ast::OidValue| Some((Components::Oid(&value.components), None, value.span));
         let (kind, oid) = match definition {
             Definition::ModuleIdentity(d) => (NodeKind::ModuleIdentity, oid_of(&d.oid)),
             Definition::ObjectIdentity(d) => (NodeKind::ObjectIdentity, oid_of(&d.oid)),
@@ -267,8 +443,8 @@ impl<'a> Builder<'a> {
                 let number = d.number.and_then(|n| u32::try_from(n.value).ok());
                 let oid = match (&d.enterprise, number) {
                     (Some(enterprise), Some(n)) => Some((
-                        Components::Ast(&enterprise.components),
-                        vec![0, n],
+                        Components::Oid(&enterprise.components),
+                        Some(n),
                         enterprise.span,
                     )),
                     _ => None,
@@ -281,28 +457,19 @@ impl<'a> Builder<'a> {
             Definition::AgentCapabilities(d) => (NodeKind::Capabilities, oid_of(&d.oid)),
             Definition::ValueAssignment(d) => {
                 let components = match (&d.syntax.kind, &d.value) {
-                    (SyntaxKind::ObjectIdentifier, Value::Braced(items, _)) => braced_to_oid(items),
-                    (SyntaxKind::ObjectIdentifier, Value::DottedOid(arcs, span)) => Some(
-                        arcs.iter()
-                            .map(|&a| {
-                                OidComponent::Number(ast::Number {
-                                    value: i128::from(a),
-                                    span: *span,
-                                })
-                            })
-                            .collect(),
-                    ),
+                    // Nested braces are not an OID value.
+                    (SyntaxKind::ObjectIdentifier, Value::Braced(items, _))
+                        if !items.iter().any(|i| matches!(i, BracedItem::Braced(..))) =>
+                    {
+                        Some(Components::Braced(items))
+                    }
+                    (SyntaxKind::ObjectIdentifier, Value::DottedOid(arcs, span)) => {
+                        Some(Components::Dotted(arcs, *span))
+                    }
                     _ => None,
                 };
                 match components {
-                    Some(components) => {
-                        let len = components.len();
-                        let components = Components::Converted(components.into(), len);
-                        (
-                            NodeKind::Node,
-                            Some((components, Vec::new(), d.value_span())),
-                        )
-                    }
+                    Some(components) => (NodeKind::Node, Some((components, None, d.value_span()))),
                     None => {
                         self.define(module, name, Symbol::Other);
                         return;
@@ -332,6 +499,7 @@ impl<'a> Builder<'a> {
             definition: Some(definition),
         });
         self.describe(module, node, definition);
+        self.origins.push((node, index));
     }
 
     fn register_type(
@@ -369,84 +537,26 @@ impl<'a> Builder<'a> {
         self.type_state.push(State::Todo);
     }
 
-    /// Copies the descriptive clauses of a definition onto its node and module.
+    /// Takes the status and access of a definition onto its node (its texts come later,
+    /// see [`move_texts`]).
     fn describe(&mut self, module: ModuleId, id: NodeId, definition: &'a Definition) {
-        let text = |t: &Option<ast::Text>| t.as_ref().map(|t| t.value.clone());
         let status = |s: &Option<Ident>| s.as_ref().and_then(|s| Status::parse(&s.name));
         let node = &mut self.model.nodes[id.0 as usize];
         match definition {
-            Definition::ModuleIdentity(d) => {
-                node.description = text(&d.description);
-                let info = &mut self.model.modules[module.0 as usize];
-                info.identity = Some(id);
-                info.last_updated = text(&d.last_updated);
-                info.organization = text(&d.organization);
-                info.contact_info = text(&d.contact_info);
-                info.description = text(&d.description);
-                info.revisions = d
-                    .revisions
-                    .iter()
-                    .map(|r| {
-                        (
-                            r.date.value.clone(),
-                            r.description
-                                .as_ref()
-                                .map_or(String::new(), |t| t.value.clone()),
-                        )
-                    })
-                    .collect();
+            Definition::ModuleIdentity(_) => {
+                self.model.modules[module.0 as usize].identity = Some(id);
             }
             Definition::ObjectType(d) => {
                 node.status = status(&d.status);
                 node.access = d.access.as_ref().and_then(|a| Access::parse(&a.value.name));
-                node.units = text(&d.units);
-                node.description = text(&d.description);
-                node.reference = text(&d.reference);
             }
-            Definition::TrapType(d) => {
-                node.description = text(&d.description);
-                node.reference = text(&d.reference);
-            }
-            // The macros whose descriptive clauses are STATUS, DESCRIPTION and REFERENCE.
-            Definition::ObjectIdentity(ast::ObjectIdentity {
-                status: s,
-                description,
-                reference,
-                ..
-            })
-            | Definition::NotificationType(ast::NotificationType {
-                status: s,
-                description,
-                reference,
-                ..
-            })
-            | Definition::ObjectGroup(ast::Group {
-                status: s,
-                description,
-                reference,
-                ..
-            })
-            | Definition::NotificationGroup(ast::Group {
-                status: s,
-                description,
-                reference,
-                ..
-            })
-            | Definition::ModuleCompliance(ast::ModuleCompliance {
-                status: s,
-                description,
-                reference,
-                ..
-            })
-            | Definition::AgentCapabilities(ast::AgentCapabilities {
-                status: s,
-                description,
-                reference,
-                ..
-            }) => {
+            Definition::ObjectIdentity(ast::ObjectIdentity { status: s, .. })
+            | Definition::NotificationType(ast::NotificationType { status: s, .. })
+            | Definition::ObjectGroup(ast::Group { status: s, .. })
+            | Definition::NotificationGroup(ast::Group { status: s, .. })
+            | Definition::ModuleCompliance(ast::ModuleCompliance { status: s, .. })
+            | Definition::AgentCapabilities(ast::AgentCapabilities { status: s, .. }) => {
                 node.status = status(s);
-                node.description = text(description);
-                node.reference = text(reference);
             }
             _ => {}
         }
@@ -459,46 +569,16 @@ impl<'a> Builder<'a> {
         if let Some(&symbol) = self.symbols[m].get(name) {
             return Some(symbol);
         }
-        if let Some(&(from, import_span)) = self.imports[m].get(name) {
-            let Some(source) = self.model.module_id(from) else {
-                return None; // the module is missing: said once, where it is imported
-            };
-            if let Some(symbol) = self.exported(source, name, 0) {
-                return Some(symbol);
+        if let Some(import) = self.imports[m].get(name) {
+            if let Some(resolved) = import.resolved.get() {
+                return resolved;
             }
-            if let Some((base, symbol)) = self
-                .in_base_module(name)
-                .or_else(|| self.in_any_module(module, name))
-            {
-                if self.reported.insert((module, format!("import:{name}"))) {
-                    let diagnostic = Diagnostic::new(
-                        Code::ImportFromWrongModule,
-                        format!("{from} does not define `{name}`; {base} does, and is used"),
-                    )
-                    .at(import_span, format!("imported from {from}"))
-                    .help(format!("import `{name}` FROM {base}"));
-                    self.report(module, diagnostic);
-                }
-                return Some(symbol);
+            let (from, import_span) = (import.from, import.span);
+            let resolved = self.resolve_import(module, name, from, import_span);
+            if let Some(import) = self.imports[m].get(name) {
+                import.resolved.set(Some(resolved));
             }
-            if name == "UInteger32" {
-                return None; // a historic type: the caller maps it and says so
-            }
-            if self.reported.insert((module, format!("import:{name}"))) {
-                let diagnostic = Diagnostic::new(
-                    Code::ImportNotFound,
-                    format!("{from} does not define `{name}`"),
-                )
-                .at(import_span, format!("imported from {from}"))
-                .help(match super::builtin::defining(name).next() {
-                    Some(definer) => format!("{definer} defines `{name}`: import it from there"),
-                    None => format!(
-                        "check the spelling, or import `{name}` from the module that defines it"
-                    ),
-                });
-                self.report(module, diagnostic);
-            }
-            return None;
+            return resolved;
         }
         let (base, symbol) = match self.in_base_module(name) {
             Some(found) => found,
@@ -516,6 +596,57 @@ impl<'a> Builder<'a> {
         Some(symbol)
     }
 
+    /// Resolves `name`, imported by `module` from `from`. The answer is the same at every
+    /// use (the symbol tables are complete before anything is looked up, and each
+    /// finding is reported once), so `lookup` keeps it with the import.
+    fn resolve_import(
+        &mut self,
+        module: ModuleId,
+        name: &str,
+        from: &str,
+        import_span: Span,
+    ) -> Option<Symbol> {
+        let Some(source) = self.model.module_id(from) else {
+            return None; // the module is missing: said once, where it is imported
+        };
+        if let Some(symbol) = self.exported(source, name, 0) {
+            return Some(symbol);
+        }
+        if let Some((base, symbol)) = self
+            .in_base_module(name)
+            .or_else(|| self.in_any_module(module, name))
+        {
+            if self.reported.insert((module, format!("import:{name}"))) {
+                let diagnostic = Diagnostic::new(
+                    Code::ImportFromWrongModule,
+                    format!("{from} does not define `{name}`; {base} does, and is used"),
+                )
+                .at(import_span, format!("imported from {from}"))
+                .help(format!("import `{name}` FROM {base}"));
+                self.report(module, diagnostic);
+            }
+            return Some(symbol);
+        }
+        if name == "UInteger32" {
+            return None; // a historic type: the caller maps it and says so
+        }
+        if self.reported.insert((module, format!("import:{name}"))) {
+            let diagnostic = Diagnostic::new(
+                Code::ImportNotFound,
+                format!("{from} does not define `{name}`"),
+            )
+            .at(import_span, format!("imported from {from}"))
+            .help(match super::builtin::defining(name).next() {
+                Some(definer) => format!("{definer} defines `{name}`: import it from there"),
+                None => format!(
+                    "check the spelling, or import `{name}` from the module that defines it"
+                ),
+            });
+            self.report(module, diagnostic);
+        }
+        None
+    }
+
     /// `name` as `module` offers it: defined there, or imported by it (a re-export that
     /// vendors rely on and the SMI tolerates).
     fn exported(&self, module: ModuleId, name: &str, depth: usize) -> Option<Symbol> {
@@ -523,7 +654,7 @@ impl<'a> Builder<'a> {
         if let Some(&symbol) = self.symbols[m].get(name) {
             return Some(symbol);
         }
-        let (from, _) = self.imports[m].get(name)?;
+        let from = self.imports[m].get(name)?.from;
         let source = self.model.module_id(from)?;
         if depth >= 8 || source == module {
             return None;
@@ -816,8 +947,18 @@ impl<'a> Builder<'a> {
 
     fn resolve_oids(&mut self) {
         let count = self.model.nodes.len();
-        let deps: Vec<Dep> = (0..count)
-            .map(|i| self.dependency(NodeId(i as u32)))
+        // Each node's arcs below its parent, all in one list: a list per node would be
+        // tens of thousands of small allocations.
+        let mut arcs: Vec<u32> = Vec::with_capacity(count * 2);
+        let deps: Vec<(Dep, std::ops::Range<usize>)> = (0..count)
+            .map(|i| {
+                let start = arcs.len();
+                let dep = self.dependency(NodeId(i as u32), &mut arcs);
+                if matches!(dep, Dep::Fail) {
+                    arcs.truncate(start);
+                }
+                (dep, start..arcs.len())
+            })
             .collect();
         let mut state = vec![State::Todo; count];
         for start in 0..count {
@@ -830,16 +971,19 @@ impl<'a> Builder<'a> {
                     }
                     State::Todo | State::Busy => {}
                 }
-                let oid = match &deps[n] {
+                let (dep, ref range) = deps[n];
+                let oid = match dep {
                     Dep::Fail => None,
-                    Dep::Root(arcs) => Some(Oid::from_vec(arcs.clone())),
-                    Dep::Node(parent, arcs) => {
+                    Dep::Root => Some(Oid::from_vec(arcs[range.clone()].to_vec())),
+                    Dep::Node(parent) => {
                         let p = parent.0 as usize;
                         match state[p] {
                             State::Done => {
-                                let mut oid = self.model.nodes[p].oid.clone();
-                                oid.extend(arcs);
-                                Some(oid)
+                                let parent = self.model.nodes[p].oid.arcs();
+                                let mut oid = Vec::with_capacity(parent.len() + range.len());
+                                oid.extend_from_slice(parent);
+                                oid.extend_from_slice(&arcs[range.clone()]);
+                                Some(Oid::from_vec(oid))
                             }
                             State::Failed => None,
                             State::Todo => {
@@ -904,28 +1048,31 @@ impl<'a> Builder<'a> {
         self.report(module, diagnostic);
     }
 
-    /// What a node's OID hangs from, looked up once.
-    fn dependency(&mut self, id: NodeId) -> Dep {
+    /// What a node's OID hangs from, looked up once; its arcs below that go to `arcs`
+    /// (the caller drops them if the answer is `Fail`).
+    fn dependency(&mut self, id: NodeId, arcs: &mut Vec<u32>) -> Dep {
         let module = self.model.node(id).module;
-        let Some((components, suffix, span)) = self.sources[id.0 as usize].oid.clone() else {
+        let Some((components, trap, span)) = self.sources[id.0 as usize].oid else {
             return Dep::Fail;
         };
-        let Some((first, rest)) = components.split_first() else {
+        if components.len() == 0 {
             let diagnostic = Diagnostic::new(Code::InvalidOid, "empty OID value")
                 .at(span, "nothing between the braces");
             self.report(module, diagnostic);
             return Dep::Fail;
-        };
-        let mut arcs = Vec::with_capacity(rest.len() + suffix.len());
-        for component in rest {
+        }
+        // A slot for the first arc, filled in if the value starts with a number or a root.
+        let slot = arcs.len();
+        arcs.push(0);
+        for component in components.iter().skip(1) {
             match component {
-                OidComponent::Number(n) | OidComponent::NamedNumber(_, n) => {
+                Component::Number(n) | Component::NamedNumber(_, n) => {
                     match u32::try_from(n.value) {
                         Ok(arc) => arcs.push(arc),
                         Err(_) => return Dep::Fail, // reported by the parser
                     }
                 }
-                OidComponent::Name { name, .. } => {
+                Component::Name { name, .. } => {
                     let diagnostic = Diagnostic::new(
                         Code::InvalidOid,
                         format!(
@@ -943,18 +1090,20 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        arcs.extend(suffix);
-        match first {
-            OidComponent::Number(n) | OidComponent::NamedNumber(_, n) => {
-                match u32::try_from(n.value) {
-                    Ok(arc) => {
-                        arcs.insert(0, arc);
-                        Dep::Root(arcs)
-                    }
-                    Err(_) => Dep::Fail,
-                }
-            }
-            OidComponent::Name {
+        // RFC 3584 §3: a trap's SNMPv2 OID is its enterprise, then 0, then its number.
+        if let Some(n) = trap {
+            arcs.extend([0, n]);
+        }
+        let root = |arcs: &mut Vec<u32>, arc: u32| {
+            arcs[slot] = arc;
+            Dep::Root
+        };
+        match components.get(0) {
+            Component::Number(n) | Component::NamedNumber(_, n) => match u32::try_from(n.value) {
+                Ok(arc) => root(arcs, arc),
+                Err(_) => Dep::Fail,
+            },
+            Component::Name {
                 module: qualifier,
                 name,
             } => {
@@ -976,13 +1125,14 @@ impl<'a> Builder<'a> {
                         self.report(module, diagnostic);
                         Dep::Fail
                     }
-                    Some(Symbol::Node(parent)) => Dep::Node(parent, arcs),
+                    Some(Symbol::Node(parent)) => {
+                        arcs.remove(slot);
+                        Dep::Node(parent)
+                    }
                     None if qualifier.is_none() => match name.name.as_str() {
-                        "ccitt" | "itu-t" => Dep::Root([vec![0], arcs].concat()),
-                        "iso" => Dep::Root([vec![1], arcs].concat()),
-                        "joint-iso-ccitt" | "joint-iso-itu-t" => {
-                            Dep::Root([vec![2], arcs].concat())
-                        }
+                        "ccitt" | "itu-t" => root(arcs, 0),
+                        "iso" => root(arcs, 1),
+                        "joint-iso-ccitt" | "joint-iso-itu-t" => root(arcs, 2),
                         _ => {
                             self.unknown(module, name, "OID parent");
                             Dep::Fail
@@ -1028,19 +1178,27 @@ impl<'a> Builder<'a> {
             };
             node.syntax = syntax;
         }
-        let rows: HashMap<Oid, NodeId> = (0..count)
-            .filter(|&i| {
-                self.model.nodes[i].kind == NodeKind::Row && !self.model.nodes[i].oid.is_empty()
-            })
-            .map(|i| (self.model.nodes[i].oid.clone(), NodeId(i as u32)))
-            .collect();
-        for node in &mut self.model.nodes {
-            if node.kind == NodeKind::Scalar && node.oid.len() > 1 {
-                let parent = node.oid.prefix(node.oid.len() - 1);
-                if rows.contains_key(&parent) {
-                    node.kind = NodeKind::Column;
-                }
-            }
+        // Scalars right under a row are its columns.
+        let columns: Vec<usize> = {
+            let nodes = &self.model.nodes;
+            let mut rows: HashSet<&[u32]> = HashSet::default();
+            rows.extend(
+                nodes
+                    .iter()
+                    .filter(|n| n.kind == NodeKind::Row && !n.oid.is_empty())
+                    .map(|n| n.oid.arcs()),
+            );
+            (0..count)
+                .filter(|&i| {
+                    let arcs = nodes[i].oid.arcs();
+                    nodes[i].kind == NodeKind::Scalar
+                        && arcs.len() > 1
+                        && rows.contains(&arcs[..arcs.len() - 1])
+                })
+                .collect()
+        };
+        for i in columns {
+            self.model.nodes[i].kind = NodeKind::Column;
         }
         for i in 0..count {
             let Some(definition) = self.sources[i].definition else {
@@ -1108,8 +1266,11 @@ impl<'a> Builder<'a> {
                     _ => None,
                 };
                 let base_module = self.model.node(base).module;
-                match next.and_then(|n| self.symbols[base_module.0 as usize].get(&n.name).copied())
-                {
+                match next.and_then(|n| {
+                    self.symbols[base_module.0 as usize]
+                        .get(n.name.as_str())
+                        .copied()
+                }) {
                     Some(Symbol::Node(next)) if next != base => base = next,
                     _ => break,
                 }
@@ -1317,22 +1478,6 @@ fn article(word: &str) -> &'static str {
     } else {
         "a"
     }
-}
-
-/// `{ parent 1 2 }` written as a value assignment's braced value.
-fn braced_to_oid(items: &[BracedItem]) -> Option<Vec<OidComponent>> {
-    items
-        .iter()
-        .map(|item| match item {
-            BracedItem::NamedNumber(name, n) => Some(OidComponent::NamedNumber(name.clone(), *n)),
-            BracedItem::Number(n) => Some(OidComponent::Number(*n)),
-            BracedItem::Name(name) => Some(OidComponent::Name {
-                module: None,
-                name: name.clone(),
-            }),
-            BracedItem::Braced(..) => None,
-        })
-        .collect()
 }
 
 fn named_values(named: &[ast::NamedNumber]) -> Vec<NamedValue> {

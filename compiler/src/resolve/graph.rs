@@ -11,7 +11,7 @@ use crate::syntax::Module as Ast;
 #[derive(Debug, Default)]
 pub struct ImportGraph {
     graph: DiGraph<String, ()>,
-    index: HashMap<String, NodeIndex>,
+    index: crate::hash::HashMap<String, NodeIndex>,
 }
 
 impl ImportGraph {

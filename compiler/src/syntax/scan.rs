@@ -59,60 +59,84 @@ struct Lexer<'a> {
     closed_mid_line: Vec<(usize, usize)>,
 }
 
+/// Bytes that make up a word: letters, digits, `_` and `-` (tables, as the scanner
+/// looks at every byte of every file).
+const WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+        b += 1;
+    }
+    table
+};
+
+/// [`WORD`] without `-`, which needs a look at the next byte (`--` ends a word).
+const WORD_NOT_DASH: [bool; 256] = {
+    let mut table = WORD;
+    table[b'-' as usize] = false;
+    table
+};
+
+/// Whitespace between tokens: ASCII whitespace and the vertical tab.
+const SPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_whitespace() || c == 0x0b;
+        b += 1;
+    }
+    table
+};
+
 impl Lexer<'_> {
     /// The next token and its byte range. `strings` decides whether `"` opens a string
     /// (inside a module) or is just a character (in prose around modules).
     fn next(&mut self, strings: bool) -> Option<(Tok, usize, usize, bool)> {
         let b = self.bytes;
         loop {
-            while self.pos < b.len() && (b[self.pos].is_ascii_whitespace() || b[self.pos] == 0x0b) {
+            while self.pos < b.len() && SPACE[usize::from(b[self.pos])] {
                 self.pos += 1;
             }
             if self.pos + 1 < b.len() && b[self.pos] == b'-' && b[self.pos + 1] == b'-' {
                 self.pos += 2;
-                while self.pos < b.len() && b[self.pos] != b'\n' && b[self.pos] != b'\r' {
-                    if b[self.pos] == b'-' && self.pos + 1 < b.len() && b[self.pos + 1] == b'-' {
-                        self.pos += 2;
-                        let line_end = b[self.pos..]
-                            .iter()
-                            .position(|&c| c == b'\n' || c == b'\r')
-                            .map_or(b.len(), |n| self.pos + n);
-                        let rest = &b[self.pos..line_end];
-                        let text = rest.iter().position(|c| !c.is_ascii_whitespace());
-                        if text.is_some_and(|at| !rest[at..].starts_with(b"-")) {
-                            self.closed_mid_line.push((self.pos - 2, line_end));
-                        }
-                        break;
-                    }
-                    self.pos += 1;
-                }
+                self.skip_comment();
                 continue;
             }
             break;
         }
         let start = self.pos;
         let &c = b.get(start)?;
-        let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
-        if is_word(c) {
+        if WORD[usize::from(c)] {
             self.pos += 1;
-            while self.pos < b.len() && is_word(b[self.pos]) {
-                if b[self.pos] == b'-' && b.get(self.pos + 1) == Some(&b'-') {
-                    break;
+            loop {
+                while self.pos < b.len() && WORD_NOT_DASH[usize::from(b[self.pos])] {
+                    self.pos += 1;
                 }
-                self.pos += 1;
+                // A dash continues the word unless it starts a comment (`--`).
+                if b.get(self.pos) == Some(&b'-') && b.get(self.pos + 1) != Some(&b'-') {
+                    self.pos += 1;
+                    continue;
+                }
+                break;
             }
             return Some((Tok::Word, start, self.pos, true));
         }
         if strings && c == b'"' {
-            self.pos += 1;
-            while self.pos < b.len() && b[self.pos] != b'"' {
-                self.pos += 1;
-            }
-            if self.pos >= b.len() {
-                return Some((Tok::Str, start, self.pos, false));
-            }
-            self.pos += 1;
-            return Some((Tok::Str, start, self.pos, true));
+            // Descriptions are most of a MIB's text: find the closing quote with memchr
+            // rather than byte by byte.
+            return match memchr::memchr(b'"', &b[start + 1..]) {
+                Some(n) => {
+                    self.pos = start + 1 + n + 1;
+                    Some((Tok::Str, start, self.pos, true))
+                }
+                None => {
+                    self.pos = b.len();
+                    Some((Tok::Str, start, self.pos, false))
+                }
+            };
         }
         if b[start..].starts_with(b"::=") {
             self.pos += 3;
@@ -132,6 +156,32 @@ impl Lexer<'_> {
             _ => Tok::Other,
         };
         Some((tok, start, self.pos, true))
+    }
+
+    /// Skips a comment's text, from after its opening `--` to the end of the line or a
+    /// closing `--`.
+    fn skip_comment(&mut self) {
+        let b = self.bytes;
+        // Only a line end or a dash can end a comment: jump between those.
+        while let Some(n) = memchr::memchr3(b'\n', b'\r', b'-', &b[self.pos..]) {
+            self.pos += n;
+            if b[self.pos] != b'-' {
+                return;
+            }
+            if self.pos + 1 < b.len() && b[self.pos + 1] == b'-' {
+                self.pos += 2;
+                let line_end =
+                    memchr::memchr2(b'\n', b'\r', &b[self.pos..]).map_or(b.len(), |n| self.pos + n);
+                let rest = &b[self.pos..line_end];
+                let text = rest.iter().position(|c| !c.is_ascii_whitespace());
+                if text.is_some_and(|at| !rest[at..].starts_with(b"-")) {
+                    self.closed_mid_line.push((self.pos - 2, line_end));
+                }
+                return;
+            }
+            self.pos += 1;
+        }
+        self.pos = b.len();
     }
 }
 
@@ -178,10 +228,11 @@ pub fn scan(text: &str) -> Scan {
     };
 
     while let Some((tok, start, end, terminated)) = lexer.next(open.is_some()) {
-        let word = if tok == Tok::Word {
-            text.get(start..end).unwrap_or("")
+        // Words are ASCII: compared as bytes, with no char-boundary checks.
+        let word: &[u8] = if tok == Tok::Word {
+            &text.as_bytes()[start..end]
         } else {
-            ""
+            b""
         };
         if !terminated {
             if let Some(m) = &mut open {
@@ -202,17 +253,17 @@ pub fn scan(text: &str) -> Scan {
         // previous one lost its END.
         let braces = open.as_ref().map_or(outer_braces, |m| m.braces);
         header = match (tok, header) {
-            (Tok::Word, _) if word == "DEFINITIONS" => match candidate {
+            (Tok::Word, _) if word == b"DEFINITIONS" => match candidate {
                 Some(name) => Header::Definitions { name },
                 None => Header::Idle,
             },
             (Tok::Word, h @ Header::Definitions { .. })
-                if matches!(word, "IMPLICIT" | "EXPLICIT" | "AUTOMATIC" | "TAGS") =>
+                if matches!(word, b"IMPLICIT" | b"EXPLICIT" | b"AUTOMATIC" | b"TAGS") =>
             {
                 h
             }
             (Tok::Assign, Header::Definitions { name }) => Header::Assign { name },
-            (Tok::Word, Header::Assign { name }) if word == "BEGIN" => {
+            (Tok::Word, Header::Assign { name }) if word == b"BEGIN" => {
                 if let Some(previous) = open.take() {
                     close(&mut out, previous, name.0, false);
                 }
@@ -256,8 +307,8 @@ pub fn scan(text: &str) -> Scan {
         }
         if let (Some(m), Tok::Word) = (&mut open, tok) {
             match word {
-                "BEGIN" => m.begins += 1,
-                "END" => {
+                b"BEGIN" => m.begins += 1,
+                b"END" => {
                     m.begins -= 1;
                     if m.begins == 0 {
                         if let Some(m) = open.take() {

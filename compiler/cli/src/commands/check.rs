@@ -110,6 +110,9 @@ pub(crate) fn run(args: CheckArgs, load: &LoadArgs) -> ExitCode {
         }
         out.flush()
     })();
+    // As in `dump`: the process ends here, and the system takes the memory back whole,
+    // sooner than the model and the sources could be freed piece by piece.
+    std::mem::forget(loaded);
     if errors > 0 {
         ExitCode::FAILURE
     } else {
