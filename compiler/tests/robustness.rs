@@ -190,6 +190,41 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
 }
 
 #[test]
+fn long_sequence_of_chains_are_an_error_not_a_stack_overflow() {
+    // `SEQUENCE OF SEQUENCE OF ...` nests types without a brace; both parsers recurse
+    // on it.
+    for depth in [65, 100_000] {
+        let text = MODULE.replace(
+            "::= { demoMIB 1 }",
+            &format!(
+                "::= {{ demoMIB 1 }}\nDeep ::= {}INTEGER",
+                "SEQUENCE OF ".repeat(depth)
+            ),
+        );
+        let report = check_bytes(text.into_bytes());
+        assert!(
+            codes(&report).contains(&Code::NestingTooDeep),
+            "depth {depth}"
+        );
+        assert_spans_valid(&report);
+    }
+    let depth = smic::source::scan::MAX_NESTING - 2;
+    let text = MODULE.replace(
+        "::= { demoMIB 1 }",
+        &format!(
+            "::= {{ demoMIB 1 }}\nDeep ::= {}INTEGER",
+            "SEQUENCE OF ".repeat(depth)
+        ),
+    );
+    let report = check_bytes(text.into_bytes());
+    assert!(
+        !codes(&report).contains(&Code::NestingTooDeep),
+        "{:?}",
+        report.diagnostics
+    );
+}
+
+#[test]
 fn parentheses_and_unbalanced_brackets_do_not_hang() {
     for text in [
         MODULE.replace("(0..100)", &"(".repeat(10_000)),

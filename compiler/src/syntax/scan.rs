@@ -7,8 +7,8 @@
 
 use crate::diagnostic::{Code, Diagnostic, Span};
 
-/// How deep braces may nest inside a module. Real MIBs use at most three levels; the
-/// limit keeps the recursive parser far from the stack's end.
+/// How deep braces (or `SEQUENCE OF`s) may nest inside a module. Real MIBs use at most
+/// three levels; the limit keeps the recursive parsers far from the stack's end.
 pub const MAX_NESTING: usize = 64;
 
 /// A module found in a file.
@@ -197,6 +197,9 @@ struct Open {
     name: (usize, usize),
     begins: usize,
     braces: usize,
+    /// `OF`s since the last `::=`: `SEQUENCE OF SEQUENCE OF ...` nests types without
+    /// braces, and the parsers recurse on it as on braces.
+    of_chain: usize,
     too_deep: bool,
     unterminated_string: Option<u32>,
 }
@@ -271,6 +274,7 @@ pub fn scan(text: &str) -> Scan {
                     name,
                     begins: 1,
                     braces: 0,
+                    of_chain: 0,
                     too_deep: false,
                     unterminated_string: None,
                 });
@@ -305,8 +309,25 @@ pub fn scan(text: &str) -> Scan {
                 None => outer_braces = outer_braces.saturating_sub(1),
             },
         }
+        if let (Some(m), Tok::Assign) = (&mut open, tok) {
+            m.of_chain = 0;
+        }
         if let (Some(m), Tok::Word) = (&mut open, tok) {
             match word {
+                b"OF" => {
+                    m.of_chain += 1;
+                    if m.of_chain > MAX_NESTING && !m.too_deep {
+                        m.too_deep = true;
+                        out.diagnostics.push(
+                            Diagnostic::new(
+                                Code::NestingTooDeep,
+                                format!("`SEQUENCE OF` nests more than {MAX_NESTING} deep"),
+                            )
+                            .at(Span::new(start, end), "too deep here")
+                            .help("a table's SYNTAX is one `SEQUENCE OF Entry`; look for a repeated `SEQUENCE OF`"),
+                        );
+                    }
+                }
                 b"BEGIN" => m.begins += 1,
                 b"END" => {
                     m.begins -= 1;
