@@ -193,7 +193,7 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
 fn long_sequence_of_chains_are_an_error_not_a_stack_overflow() {
     // `SEQUENCE OF SEQUENCE OF ...` nests types without a brace; both parsers recurse
     // on it.
-    for depth in [65, 100_000] {
+    let chain = |depth: usize| {
         let text = MODULE.replace(
             "::= { demoMIB 1 }",
             &format!(
@@ -201,22 +201,17 @@ fn long_sequence_of_chains_are_an_error_not_a_stack_overflow() {
                 "SEQUENCE OF ".repeat(depth)
             ),
         );
-        let report = check_bytes(text.into_bytes());
+        check_bytes(text.into_bytes())
+    };
+    for depth in [65, 100_000] {
+        let report = chain(depth);
         assert!(
             codes(&report).contains(&Code::NestingTooDeep),
             "depth {depth}"
         );
         assert_spans_valid(&report);
     }
-    let depth = smic::source::scan::MAX_NESTING - 2;
-    let text = MODULE.replace(
-        "::= { demoMIB 1 }",
-        &format!(
-            "::= {{ demoMIB 1 }}\nDeep ::= {}INTEGER",
-            "SEQUENCE OF ".repeat(depth)
-        ),
-    );
-    let report = check_bytes(text.into_bytes());
+    let report = chain(smic::source::scan::MAX_NESTING - 2);
     assert!(
         !codes(&report).contains(&Code::NestingTooDeep),
         "{:?}",

@@ -1439,21 +1439,7 @@ impl<'t> Lowerer<'t> {
         let (Some(syntax), Some(defval)) = (&ot.syntax, &ot.defval) else {
             return;
         };
-        let integer = match &syntax.kind {
-            SyntaxKind::Integer { .. } => true,
-            SyntaxKind::Named { name, .. } => matches!(
-                name.name.as_str(),
-                "Integer32"
-                    | "Unsigned32"
-                    | "Gauge"
-                    | "Gauge32"
-                    | "Counter"
-                    | "Counter32"
-                    | "Counter64"
-                    | "TimeTicks"
-            ),
-            _ => false,
-        };
+        let integer = is_integer_syntax(syntax);
         if let (true, Value::Hex(_, span) | Value::Binary(_, span)) = (integer, defval) {
             self.push(
                 Diagnostic::new(
@@ -1822,6 +1808,25 @@ fn skip_trivia(mut text: &str) -> &str {
             Some(close) => &comment[close + 2..],
             None => &comment[end..],
         };
+    }
+}
+
+/// Whether a syntax is an integer type (a hex or binary DEFVAL for it is a quirk).
+pub(super) fn is_integer_syntax(syntax: &Syntax) -> bool {
+    match &syntax.kind {
+        SyntaxKind::Integer { .. } => true,
+        SyntaxKind::Named { name, .. } => matches!(
+            name.name.as_str(),
+            "Integer32"
+                | "Unsigned32"
+                | "Gauge"
+                | "Gauge32"
+                | "Counter"
+                | "Counter32"
+                | "Counter64"
+                | "TimeTicks"
+        ),
+        _ => false,
     }
 }
 

@@ -4,7 +4,7 @@
 use super::cursor::Cursor;
 use super::{identifier_ok, is_macro_keyword, type_name_ok, value_name_ok};
 use crate::syntax::ast::*;
-use crate::syntax::lower::{ACCESS_VALUES, STATUS_VALUES, valid_date};
+use crate::syntax::lower::{ACCESS_VALUES, STATUS_VALUES, is_integer_syntax, valid_date};
 
 /// The clauses a macro may carry, each kept once (a repeated clause is a diagnostic,
 /// so pest's business).
@@ -303,7 +303,7 @@ impl Cursor<'_> {
         self.eat("::=")?;
         self.skip();
         let oid = self.oid_value()?;
-        let integer = clauses.syntax.as_ref().is_some_and(is_integer);
+        let integer = clauses.syntax.as_ref().is_some_and(is_integer_syntax);
         if integer && matches!(clauses.defval, Some(Value::Hex(..) | Value::Binary(..))) {
             return None;
         }
@@ -381,10 +381,7 @@ impl Cursor<'_> {
                     name: word.to_owned(),
                     span: self.exact(keyword_start, keyword_start + word.len()),
                 };
-                let value = self.ident()?;
-                if !ACCESS_VALUES.contains(&value.name.as_str()) {
-                    return None;
-                }
+                let value = self.access_value()?;
                 once(&mut clauses.access, Access { keyword, value })
             }
             "STATUS" => {
@@ -402,14 +399,8 @@ impl Cursor<'_> {
             "CONTACT-INFO" => once(&mut clauses.contact_info, self.string()?),
             "REVISION" => {
                 let date = self.string()?;
-                // `description_clause?`: a DESCRIPTION after a REVISION is its own.
-                self.skip();
-                let description = if self.keyword("DESCRIPTION").is_some() {
-                    self.skip();
-                    Some(self.string()?)
-                } else {
-                    None
-                };
+                // A DESCRIPTION after a REVISION is its own.
+                let description = self.optional_description()?;
                 clauses.revisions.push(Revision { date, description });
                 Some(())
             }
@@ -436,31 +427,37 @@ impl Cursor<'_> {
 
     /// `INDEX { [IMPLIED] name, ... }` naming objects (SMIv1 type indexes go to pest).
     fn index_items(&mut self) -> Option<Vec<IndexItem>> {
-        self.eat("{")?;
-        self.skip();
-        let mut items = Vec::new();
-        if self.eat("}").is_some() {
-            return Some(items);
-        }
-        loop {
-            let implied = self.keyword("IMPLIED").is_some();
+        self.comma_list(|c| {
+            let implied = c.keyword("IMPLIED").is_some();
             if implied {
-                self.skip();
+                c.skip();
             }
-            if matches!(self.peek_word()?, "OCTET" | "OBJECT" | "IMPLIED") {
+            if matches!(c.peek_word()?, "OCTET" | "OBJECT" | "IMPLIED") {
                 return None;
             }
-            items.push(IndexItem {
+            Some(IndexItem {
                 implied,
-                name: self.name()?,
-            });
-            self.skip();
-            if self.eat("}").is_some() {
-                return Some(items);
-            }
-            self.eat(",")?;
-            self.skip();
+                name: c.name()?,
+            })
+        })
+    }
+
+    /// `description_clause?` after blanks (which pest keeps even when it is absent).
+    fn optional_description(&mut self) -> Option<Option<Text>> {
+        self.skip();
+        if self.keyword("DESCRIPTION").is_none() {
+            return Some(None);
         }
+        self.skip();
+        Some(Some(self.string()?))
+    }
+
+    /// An access value (`read-only`, ...), the keyword before it read.
+    fn access_value(&mut self) -> Option<Ident> {
+        let value = self.ident()?;
+        ACCESS_VALUES
+            .contains(&value.name.as_str())
+            .then_some(value)
     }
 
     /// The `MODULE` parts of a MODULE-COMPLIANCE, up to its `::=`.
@@ -491,13 +488,7 @@ impl Cursor<'_> {
                         self.pos += "GROUP".len();
                         self.skip();
                         let name = self.name()?;
-                        self.skip();
-                        let description = if self.keyword("DESCRIPTION").is_some() {
-                            self.skip();
-                            Some(self.string()?)
-                        } else {
-                            None
-                        };
+                        let description = self.optional_description()?;
                         module
                             .items
                             .push(ComplianceItem::Group { name, description });
@@ -546,11 +537,7 @@ impl Cursor<'_> {
                 "MIN-ACCESS" | "MAX-ACCESS" | "ACCESS" => {
                     self.pos += word.len();
                     self.skip();
-                    let value = self.ident()?;
-                    if !ACCESS_VALUES.contains(&value.name.as_str()) {
-                        return None;
-                    }
-                    refinement.min_access = Some(value);
+                    refinement.min_access = Some(self.access_value()?);
                 }
                 "DESCRIPTION" => {
                     self.pos += word.len();
@@ -561,25 +548,6 @@ impl Cursor<'_> {
             }
         }
         Some(refinement)
-    }
-}
-
-/// Whether a syntax is an integer type, for the hex-DEFVAL check.
-fn is_integer(syntax: &Syntax) -> bool {
-    match &syntax.kind {
-        SyntaxKind::Integer { .. } => true,
-        SyntaxKind::Named { name, .. } => matches!(
-            name.name.as_str(),
-            "Integer32"
-                | "Unsigned32"
-                | "Gauge"
-                | "Gauge32"
-                | "Counter"
-                | "Counter32"
-                | "Counter64"
-                | "TimeTicks"
-        ),
-        _ => false,
     }
 }
 

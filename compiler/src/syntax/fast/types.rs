@@ -21,24 +21,32 @@ impl Cursor<'_> {
         self.ident()
     }
 
-    /// `"{" name, ... "}"` (an empty list is allowed; a missing or trailing comma is not
-    /// the fast path's business).
-    pub(super) fn braced_names(&mut self) -> Option<Vec<Ident>> {
+    /// `"{" item, ... "}"`, commas exactly where the SMI puts them (a missing or
+    /// trailing comma is a diagnostic, so pest's business); an empty list is allowed.
+    pub(super) fn comma_list<T>(
+        &mut self,
+        mut item: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<Vec<T>> {
         self.eat("{")?;
         self.skip();
-        let mut names = Vec::new();
+        let mut items = Vec::new();
         if self.eat("}").is_some() {
-            return Some(names);
+            return Some(items);
         }
         loop {
-            names.push(self.name()?);
+            items.push(item(self)?);
             self.skip();
             if self.eat("}").is_some() {
-                return Some(names);
+                return Some(items);
             }
             self.eat(",")?;
             self.skip();
         }
+    }
+
+    /// `"{" name, ... "}"`.
+    pub(super) fn braced_names(&mut self) -> Option<Vec<Ident>> {
+        self.comma_list(Self::name)
     }
 
     /// `syntax`: a type as written after SYNTAX or `::=`. Tags and CHOICE (base modules
@@ -148,53 +156,29 @@ impl Cursor<'_> {
 
     /// `SEQUENCE { name Type, ... }`.
     fn sequence_items(&mut self) -> Option<Vec<SequenceItem>> {
-        self.eat("{")?;
-        self.skip();
-        let mut items = Vec::new();
-        if self.eat("}").is_some() {
-            return Some(items);
-        }
-        loop {
-            let name = self.name()?;
-            self.skip();
-            let syntax = self.syntax()?;
-            items.push(SequenceItem { name, syntax });
-            self.skip();
-            if self.eat("}").is_some() {
-                return Some(items);
-            }
-            self.eat(",")?;
-            self.skip();
-        }
+        self.comma_list(|c| {
+            let name = c.name()?;
+            c.skip();
+            let syntax = c.syntax()?;
+            Some(SequenceItem { name, syntax })
+        })
     }
 
     /// `{ label(n), ... }` with every label a proper value name.
     fn named_numbers(&mut self) -> Option<Vec<NamedNumber>> {
-        self.eat("{")?;
-        self.skip();
-        let mut named = Vec::new();
-        if self.eat("}").is_some() {
-            return Some(named);
-        }
-        loop {
-            let name = self.ident()?;
+        self.comma_list(|c| {
+            let name = c.ident()?;
             if !value_name_ok(&name.name) {
                 return None;
             }
-            self.skip();
-            self.eat("(")?;
-            self.skip();
-            let value = self.number()?;
-            self.skip();
-            self.eat(")")?;
-            named.push(NamedNumber { name, value });
-            self.skip();
-            if self.eat("}").is_some() {
-                return Some(named);
-            }
-            self.eat(",")?;
-            self.skip();
-        }
+            c.skip();
+            c.eat("(")?;
+            c.skip();
+            let value = c.number()?;
+            c.skip();
+            c.eat(")")?;
+            Some(NamedNumber { name, value })
+        })
     }
 
     /// `( SIZE (ranges) )` or `( ranges )`.
