@@ -26,9 +26,6 @@ struct Clauses {
     organization: Option<Text>,
     contact_info: Option<Text>,
     revisions: Vec<Revision>,
-    /// Clauses the AST does not keep (STATUS of MODULE-IDENTITY and TRAP-TYPE,
-    /// REFERENCE of MODULE-IDENTITY): read, checked by nobody, dropped.
-    ignored: Vec<&'static str>,
 }
 
 /// Sets `slot` unless it is already set (a repeated clause).
@@ -164,13 +161,13 @@ impl Cursor<'_> {
             if word == "STATUS" && ignores_status {
                 self.pos += word.len();
                 self.skip();
+                // The AST keeps no STATUS for these, and the lowering checks none.
                 self.ident()?;
-                clauses.ignored.push("STATUS");
             } else if word == "REFERENCE" && keyword == "MODULE-IDENTITY" {
                 self.pos += word.len();
                 self.skip();
+                // Nor a REFERENCE for MODULE-IDENTITY.
                 self.string()?;
-                clauses.ignored.push("REFERENCE");
             } else {
                 self.clause(word, &mut clauses)?;
             }
