@@ -88,6 +88,10 @@ pub(super) fn move_texts(
             continue;
         };
         let text = |t: &mut Option<ast::Text>| t.take().map(|t| t.value);
+        let describe = |node: &mut Node, description: &mut Option<ast::Text>, reference| {
+            node.description = text(description);
+            node.reference = text(reference);
+        };
         let node = &mut model.nodes[id.0 as usize];
         match definition {
             Definition::ModuleIdentity(d) => {
@@ -115,43 +119,19 @@ pub(super) fn move_texts(
                 node.reference = text(&mut d.reference);
             }
             // The macros whose descriptive clauses are DESCRIPTION and REFERENCE.
-            Definition::TrapType(ast::TrapType {
-                description,
-                reference,
-                ..
-            })
-            | Definition::ObjectIdentity(ast::ObjectIdentity {
-                description,
-                reference,
-                ..
-            })
-            | Definition::NotificationType(ast::NotificationType {
-                description,
-                reference,
-                ..
-            })
-            | Definition::ObjectGroup(ast::Group {
-                description,
-                reference,
-                ..
-            })
-            | Definition::NotificationGroup(ast::Group {
-                description,
-                reference,
-                ..
-            })
-            | Definition::ModuleCompliance(ast::ModuleCompliance {
-                description,
-                reference,
-                ..
-            })
-            | Definition::AgentCapabilities(ast::AgentCapabilities {
-                description,
-                reference,
-                ..
-            }) => {
-                node.description = text(description);
-                node.reference = text(reference);
+            Definition::TrapType(d) => describe(node, &mut d.description, &mut d.reference),
+            Definition::ObjectIdentity(d) => describe(node, &mut d.description, &mut d.reference),
+            Definition::NotificationType(d) => {
+                describe(node, &mut d.description, &mut d.reference);
+            }
+            Definition::ObjectGroup(d) | Definition::NotificationGroup(d) => {
+                describe(node, &mut d.description, &mut d.reference);
+            }
+            Definition::ModuleCompliance(d) => {
+                describe(node, &mut d.description, &mut d.reference);
+            }
+            Definition::AgentCapabilities(d) => {
+                describe(node, &mut d.description, &mut d.reference);
             }
             _ => {}
         }
@@ -550,14 +530,13 @@ impl<'a> Builder<'a> {
                 node.status = status(&d.status);
                 node.access = d.access.as_ref().and_then(|a| Access::parse(&a.value.name));
             }
-            Definition::ObjectIdentity(ast::ObjectIdentity { status: s, .. })
-            | Definition::NotificationType(ast::NotificationType { status: s, .. })
-            | Definition::ObjectGroup(ast::Group { status: s, .. })
-            | Definition::NotificationGroup(ast::Group { status: s, .. })
-            | Definition::ModuleCompliance(ast::ModuleCompliance { status: s, .. })
-            | Definition::AgentCapabilities(ast::AgentCapabilities { status: s, .. }) => {
-                node.status = status(s);
+            Definition::ObjectIdentity(d) => node.status = status(&d.status),
+            Definition::NotificationType(d) => node.status = status(&d.status),
+            Definition::ObjectGroup(d) | Definition::NotificationGroup(d) => {
+                node.status = status(&d.status);
             }
+            Definition::ModuleCompliance(d) => node.status = status(&d.status),
+            Definition::AgentCapabilities(d) => node.status = status(&d.status),
             _ => {}
         }
     }

@@ -64,34 +64,38 @@ pub struct Import {
 }
 
 /// A top-level definition.
+///
+/// Every variant is boxed: a module holds thousands of definitions whose sizes differ
+/// tenfold, and a list of 16-byte handles plus each definition at its own size takes a
+/// fraction of the memory of a list of the largest one (loading is bound by memory).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Definition {
     /// `name MODULE-IDENTITY ...`
-    ModuleIdentity(ModuleIdentity),
+    ModuleIdentity(Box<ModuleIdentity>),
     /// `name OBJECT-IDENTITY ...`
-    ObjectIdentity(ObjectIdentity),
+    ObjectIdentity(Box<ObjectIdentity>),
     /// `name OBJECT-TYPE ...` (SMIv1 or SMIv2 form)
     ObjectType(Box<ObjectType>),
     /// `name NOTIFICATION-TYPE ...`
-    NotificationType(NotificationType),
+    NotificationType(Box<NotificationType>),
     /// `name TRAP-TYPE ...` (SMIv1, RFC 1215)
-    TrapType(TrapType),
+    TrapType(Box<TrapType>),
     /// `Name ::= TEXTUAL-CONVENTION ...`
-    TextualConvention(TextualConvention),
+    TextualConvention(Box<TextualConvention>),
     /// `name OBJECT-GROUP ...`
-    ObjectGroup(Group),
+    ObjectGroup(Box<Group>),
     /// `name NOTIFICATION-GROUP ...`
-    NotificationGroup(Group),
+    NotificationGroup(Box<Group>),
     /// `name MODULE-COMPLIANCE ...`
-    ModuleCompliance(ModuleCompliance),
+    ModuleCompliance(Box<ModuleCompliance>),
     /// `name AGENT-CAPABILITIES ...`
-    AgentCapabilities(AgentCapabilities),
+    AgentCapabilities(Box<AgentCapabilities>),
     /// `Name ::= Type`
-    TypeAssignment(TypeAssignment),
+    TypeAssignment(Box<TypeAssignment>),
     /// `name Type ::= value`, usually `name OBJECT IDENTIFIER ::= { parent n }`
-    ValueAssignment(ValueAssignment),
+    ValueAssignment(Box<ValueAssignment>),
     /// `NAME MACRO ::= BEGIN ... END` (body skipped, as the SMI prescribes)
-    Macro(MacroDefinition),
+    Macro(Box<MacroDefinition>),
 }
 
 impl Definition {

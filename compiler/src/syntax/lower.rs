@@ -508,7 +508,7 @@ impl<'t> Lowerer<'t> {
                 for revision in &mi.revisions {
                     self.check_date(&revision.date, "REVISION");
                 }
-                Definition::ModuleIdentity(mi)
+                Definition::ModuleIdentity(Box::new(mi))
             }
             Rule::object_identity => {
                 let oi = ObjectIdentity {
@@ -527,7 +527,7 @@ impl<'t> Lowerer<'t> {
                         ("DESCRIPTION", oi.description.is_some()),
                     ],
                 );
-                Definition::ObjectIdentity(oi)
+                Definition::ObjectIdentity(Box::new(oi))
             }
             Rule::object_type => {
                 self.check_order(&clauses, &name, OBJECT_TYPE_ORDER);
@@ -642,7 +642,7 @@ impl<'t> Lowerer<'t> {
                         ("DESCRIPTION", nt.description.is_some()),
                     ],
                 );
-                Definition::NotificationType(nt)
+                Definition::NotificationType(Box::new(nt))
             }
             Rule::trap_type => {
                 let enterprise = clauses.take(Rule::enterprise_clause, self).and_then(|c| {
@@ -698,7 +698,7 @@ impl<'t> Lowerer<'t> {
                         .help("add `ENTERPRISE <enterprise-oid-name>`"),
                     );
                 }
-                Definition::TrapType(TrapType {
+                Definition::TrapType(Box::new(TrapType {
                     enterprise,
                     variables,
                     description: self.take_text(&mut clauses, Rule::description_clause),
@@ -706,7 +706,7 @@ impl<'t> Lowerer<'t> {
                     number,
                     name,
                     span,
-                })
+                }))
             }
             Rule::textual_convention => {
                 let syntax = clauses
@@ -729,7 +729,7 @@ impl<'t> Lowerer<'t> {
                         ("DESCRIPTION", tc.description.is_some()),
                     ],
                 );
-                Definition::TextualConvention(tc)
+                Definition::TextualConvention(Box::new(tc))
             }
             Rule::object_group | Rule::notification_group => {
                 let (members_rule, kind, members_kw) = if rule == Rule::object_group {
@@ -770,9 +770,9 @@ impl<'t> Lowerer<'t> {
                     ],
                 );
                 if rule == Rule::object_group {
-                    Definition::ObjectGroup(group)
+                    Definition::ObjectGroup(Box::new(group))
                 } else {
-                    Definition::NotificationGroup(group)
+                    Definition::NotificationGroup(Box::new(group))
                 }
             }
             Rule::module_compliance => {
@@ -798,7 +798,7 @@ impl<'t> Lowerer<'t> {
                         ("DESCRIPTION", mc.description.is_some()),
                     ],
                 );
-                Definition::ModuleCompliance(mc)
+                Definition::ModuleCompliance(Box::new(mc))
             }
             Rule::agent_capabilities => {
                 let supports = rest
@@ -825,14 +825,14 @@ impl<'t> Lowerer<'t> {
                         ("DESCRIPTION", ac.description.is_some()),
                     ],
                 );
-                Definition::AgentCapabilities(ac)
+                Definition::AgentCapabilities(Box::new(ac))
             }
             Rule::type_assignment => {
                 let syntax = rest
                     .into_iter()
                     .find(|p| p.as_rule() == Rule::syntax)
                     .map(|s| self.syntax(s))?;
-                Definition::TypeAssignment(TypeAssignment { name, syntax, span })
+                Definition::TypeAssignment(Box::new(TypeAssignment { name, syntax, span }))
             }
             Rule::value_assignment => {
                 let mut syntax = None;
@@ -854,14 +854,14 @@ impl<'t> Lowerer<'t> {
                         _ => {}
                     }
                 }
-                Definition::ValueAssignment(ValueAssignment {
+                Definition::ValueAssignment(Box::new(ValueAssignment {
                     name,
                     syntax: syntax?,
                     value: value?,
                     span,
-                })
+                }))
             }
-            Rule::macro_definition => Definition::Macro(MacroDefinition { name, span }),
+            Rule::macro_definition => Definition::Macro(Box::new(MacroDefinition { name, span })),
             _ => return None,
         };
         for duplicate in clauses.duplicates.drain(..) {
@@ -1413,8 +1413,8 @@ impl<'t> Lowerer<'t> {
             }
             _ => self.check_value_name(name, "value"),
         }
-        if let Definition::TypeAssignment(TypeAssignment { syntax, .. }) = definition {
-            if let SyntaxKind::Sequence(items) = &syntax.kind {
+        if let Definition::TypeAssignment(assignment) = definition {
+            if let SyntaxKind::Sequence(items) = &assignment.syntax.kind {
                 for item in items {
                     self.check_identifier_chars(&item.name);
                 }

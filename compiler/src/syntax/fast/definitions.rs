@@ -66,11 +66,11 @@ impl Cursor<'_> {
             if !type_name_ok(&name.name) || !sequence_items_ok(&syntax) {
                 return None;
             }
-            return Some(Definition::TypeAssignment(TypeAssignment {
+            return Some(Definition::TypeAssignment(Box::new(TypeAssignment {
                 name,
                 syntax,
                 span: self.span_from(start),
-            }));
+            })));
         }
         let keyword = self.peek_word()?;
         if keyword == "OBJECT-TYPE" {
@@ -117,12 +117,12 @@ impl Cursor<'_> {
         if !value_name_ok(&name.name) {
             return None;
         }
-        Some(Definition::ValueAssignment(ValueAssignment {
+        Some(Definition::ValueAssignment(Box::new(ValueAssignment {
             name,
             syntax,
             value,
             span: self.span_from(start),
-        }))
+        })))
     }
 
     /// The macros other than OBJECT-TYPE, whose keyword has been read.
@@ -183,7 +183,7 @@ impl Cursor<'_> {
         if keyword == "TRAP-TYPE" {
             let number = self.number()?;
             let enterprise = clauses.enterprise?;
-            return Some(Definition::TrapType(TrapType {
+            return Some(Definition::TrapType(Box::new(TrapType {
                 enterprise: Some(OidValue {
                     span: enterprise.span,
                     components: vec![OidComponent::Name {
@@ -197,7 +197,7 @@ impl Cursor<'_> {
                 number: Some(number),
                 name,
                 span: self.span_from(start),
-            }));
+            })));
         }
         let oid = self.oid_value()?;
         let span = self.span_from(start);
@@ -219,7 +219,7 @@ impl Cursor<'_> {
                 if !(dates_ok && complete) {
                     return None;
                 }
-                Definition::ModuleIdentity(ModuleIdentity {
+                Definition::ModuleIdentity(Box::new(ModuleIdentity {
                     name,
                     last_updated: clauses.last_updated,
                     organization: clauses.organization,
@@ -228,18 +228,18 @@ impl Cursor<'_> {
                     revisions: clauses.revisions,
                     oid,
                     span,
-                })
+                }))
             }
             _ if !described => return None,
-            "OBJECT-IDENTITY" => Definition::ObjectIdentity(ObjectIdentity {
+            "OBJECT-IDENTITY" => Definition::ObjectIdentity(Box::new(ObjectIdentity {
                 name,
                 status,
                 description,
                 reference,
                 oid,
                 span,
-            }),
-            "NOTIFICATION-TYPE" => Definition::NotificationType(NotificationType {
+            })),
+            "NOTIFICATION-TYPE" => Definition::NotificationType(Box::new(NotificationType {
                 name,
                 objects: clauses.members.unwrap_or_default(),
                 status,
@@ -247,7 +247,7 @@ impl Cursor<'_> {
                 reference,
                 oid,
                 span,
-            }),
+            })),
             "OBJECT-GROUP" | "NOTIFICATION-GROUP" => {
                 let group = Group {
                     name,
@@ -259,12 +259,12 @@ impl Cursor<'_> {
                     span,
                 };
                 if keyword == "OBJECT-GROUP" {
-                    Definition::ObjectGroup(group)
+                    Definition::ObjectGroup(Box::new(group))
                 } else {
-                    Definition::NotificationGroup(group)
+                    Definition::NotificationGroup(Box::new(group))
                 }
             }
-            "MODULE-COMPLIANCE" => Definition::ModuleCompliance(ModuleCompliance {
+            "MODULE-COMPLIANCE" => Definition::ModuleCompliance(Box::new(ModuleCompliance {
                 name,
                 status,
                 description,
@@ -272,7 +272,7 @@ impl Cursor<'_> {
                 modules,
                 oid,
                 span,
-            }),
+            })),
             _ => return None,
         })
     }
@@ -354,7 +354,7 @@ impl Cursor<'_> {
         if !type_name_ok(&name.name) || clauses.status.is_none() || clauses.description.is_none() {
             return None;
         }
-        Some(Definition::TextualConvention(TextualConvention {
+        Some(Definition::TextualConvention(Box::new(TextualConvention {
             name,
             display_hint: clauses.display_hint,
             status: clauses.status,
@@ -362,7 +362,7 @@ impl Cursor<'_> {
             reference: clauses.reference,
             syntax: clauses.syntax?,
             span: self.span_from(start),
-        }))
+        })))
     }
 
     /// One clause introduced by `word` (at the cursor), into its slot.

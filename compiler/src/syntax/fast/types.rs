@@ -5,6 +5,19 @@ use super::cursor::Cursor;
 use super::{is_clause_keyword, is_macro_keyword, value_name_ok};
 use crate::syntax::ast::*;
 
+/// A list being read: kept on the stack while short, then allocated at its exact size
+/// (a `Vec` grown by pushes holds up to twice what it needs, and a load keeps hundreds of
+/// thousands of short lists).
+type Scratch<T> = smallvec::SmallVec<[T; 8]>;
+
+/// The list at its exact size (`collect` would round a short one up to four, and a
+/// spilled one keeps its doubling slack).
+fn exact<T>(items: Scratch<T>) -> Vec<T> {
+    let mut list = Vec::with_capacity(items.len());
+    list.extend(items);
+    list
+}
+
 impl Cursor<'_> {
     /// Whether the identifier at the cursor is a `name`: not a clause keyword in
     /// keyword shape.
@@ -29,15 +42,15 @@ impl Cursor<'_> {
     ) -> Option<Vec<T>> {
         self.eat("{")?;
         self.skip();
-        let mut items = Vec::new();
+        let mut items = Scratch::new();
         if self.eat("}").is_some() {
-            return Some(items);
+            return Some(Vec::new());
         }
         loop {
             items.push(item(self)?);
             self.skip();
             if self.eat("}").is_some() {
-                return Some(items);
+                return Some(exact(items));
             }
             self.eat(",")?;
             self.skip();
@@ -211,7 +224,7 @@ impl Cursor<'_> {
 
     /// `range ("|" range)*`.
     fn ranges(&mut self) -> Option<Vec<Range>> {
-        let mut ranges = Vec::new();
+        let mut ranges = Scratch::new();
         loop {
             let low = self.range_value()?;
             self.skip();
@@ -225,7 +238,7 @@ impl Cursor<'_> {
             };
             ranges.push(Range { low, high });
             if self.eat("|").is_none() {
-                return Some(ranges);
+                return Some(exact(ranges));
             }
             self.skip();
         }
@@ -281,9 +294,9 @@ impl Cursor<'_> {
     fn braced_unnested(&mut self) -> Option<Vec<BracedItem>> {
         self.eat("{")?;
         self.skip();
-        let mut items = Vec::new();
+        let mut items = Scratch::new();
         if self.eat("}").is_some() {
-            return Some(items);
+            return Some(Vec::new());
         }
         loop {
             items.push(self.braced_item()?);
@@ -292,7 +305,7 @@ impl Cursor<'_> {
                 self.skip();
             }
             if self.eat("}").is_some() {
-                return Some(items);
+                return Some(exact(items));
             }
         }
     }
@@ -334,13 +347,13 @@ impl Cursor<'_> {
         let start = self.pos;
         self.eat("{")?;
         self.skip();
-        let mut components = Vec::new();
+        let mut components = Scratch::new();
         while self.eat("}").is_none() {
             components.push(self.oid_component()?);
             self.skip();
         }
         Some(OidValue {
-            components,
+            components: exact(components),
             span: self.exact(start, self.pos),
         })
     }
