@@ -27,6 +27,8 @@ impl LoadArgs {
     /// terminal once a load is large enough to be worth watching.
     pub(crate) fn loader(&self, inputs: &[String]) -> Loader {
         let mut loader = Loader::new();
+        // Every command exits soon after its load.
+        loader.free_trees(false);
         if std::io::stderr().is_terminal() {
             let bar = ProgressBar::hidden();
             bar.set_style(

@@ -1216,6 +1216,7 @@ impl<'a> Builder<'a> {
                                 }))
                         })
                         .collect();
+                    self.model.nodes[i].members.reserve_exact(groups.len());
                     for group in groups {
                         if let Some(member) = self.node_symbol(module, group, "group") {
                             self.model.nodes[i].members.push(member);
@@ -1272,6 +1273,10 @@ impl<'a> Builder<'a> {
     }
 
     fn members(&mut self, module: ModuleId, id: NodeId, names: &'a [Ident], what: &str) {
+        // Sized once: groups list hundreds of objects, and growing by doubling copies them.
+        self.model.nodes[id.0 as usize]
+            .members
+            .reserve_exact(names.len());
         for name in names {
             if let Some(member) = self.node_symbol(module, name, what) {
                 self.model.nodes[id.0 as usize].members.push(member);

@@ -217,7 +217,7 @@ struct Prepared {
 fn prepare_all(files: &[PathBuf], walked: bool) -> Vec<Result<Option<Prepared>, Diagnostic>> {
     let prepare = |file: &PathBuf| {
         let (text, diagnostics) = read_file(file)?;
-        if walked && !text.contains("::=") {
+        if walked && memchr::memmem::find(text.as_bytes(), b"::=").is_none() {
             return Ok(None);
         }
         let scan = scan::scan(&text);

@@ -8,9 +8,9 @@
 /// Blanks RFC page footers, form feeds and page headers in place. Returns the byte
 /// offset of the first line stripped, if any.
 pub fn strip_page_layout(text: &mut String) -> Option<usize> {
-    if !text.contains("[Page ") {
-        return None;
-    }
+    // Every file is checked and few are RFCs: memchr's vectorised search, not `str`'s
+    // byte-at-a-time one (a twentieth of a load's instructions went to this line).
+    memchr::memmem::find(text.as_bytes(), b"[Page ")?;
     let mut first = None;
     let mut ranges = Vec::new();
     let mut after_break = false;

@@ -594,7 +594,11 @@ pub enum RangeValue {
 }
 
 /// An integer literal, kept exact (SMI ranges reach 2^64 - 1).
+///
+/// Packed to 8-byte alignment: an `i128` would otherwise align every OID component,
+/// range and enumeration that holds a number to 16 bytes, and pad them to match.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C, packed(8))]
 pub struct Number {
     /// The value (0 when it does not fit 128 bits, which is reported as an error).
     pub value: i128,

@@ -83,7 +83,7 @@ impl<'t> Lowerer<'t> {
                 match item {
                     Item::Imports(list) => imports.extend(list),
                     Item::Exports => has_exports = true,
-                    Item::Definition(def) => definitions.push(*def),
+                    Item::Definition(def) => definitions.push(def),
                 }
                 pos += end;
                 last_failure = None;
@@ -103,7 +103,7 @@ impl<'t> Lowerer<'t> {
                     match lowered {
                         Some(Item::Imports(list)) => imports.extend(list),
                         Some(Item::Exports) => has_exports = true,
-                        Some(Item::Definition(def)) => definitions.push(*def),
+                        Some(Item::Definition(def)) => definitions.push(def),
                         None => {}
                     }
                     if end == 0 {
@@ -242,7 +242,7 @@ impl<'t> Lowerer<'t> {
         Some(match pair.as_rule() {
             Rule::imports => Item::Imports(self.imports(pair)),
             Rule::exports => Item::Exports,
-            _ => Item::Definition(Box::new(self.definition(pair)?)),
+            _ => Item::Definition(self.definition(pair)?),
         })
     }
 
@@ -1332,11 +1332,11 @@ impl<'t> Lowerer<'t> {
 
     /// OID arcs are unsigned 32-bit numbers (RFC 2578 §3.5).
     fn check_arc(&mut self, number: Number) {
-        if !(0..=i128::from(u32::MAX)).contains(&number.value) {
+        if !(0..=i128::from(u32::MAX)).contains(&{ number.value }) {
             self.push(
                 Diagnostic::new(
                     Code::InvalidNumber,
-                    format!("OID arc {} is out of range", number.value),
+                    format!("OID arc {} is out of range", { number.value }),
                 )
                 .at(number.span, "arcs are 0..4294967295")
                 .help("check the number; OID components are unsigned 32-bit integers"),

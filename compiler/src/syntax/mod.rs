@@ -17,7 +17,7 @@ pub use scan::ModuleChunk;
 enum Item {
     Imports(Vec<ast::Import>),
     Exports,
-    Definition(Box<ast::Definition>),
+    Definition(ast::Definition),
 }
 
 /// The result of parsing one module.

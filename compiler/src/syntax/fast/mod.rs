@@ -34,7 +34,7 @@ pub(super) fn item(text: &str, base: usize) -> Option<(Item, usize)> {
     let item = match cursor.peek_word() {
         Some("IMPORTS") => cursor.imports().map(Item::Imports),
         Some("EXPORTS") | None => None,
-        Some(_) => cursor.definition().map(|d| Item::Definition(Box::new(d))),
+        Some(_) => cursor.definition().map(Item::Definition),
     };
     #[cfg(test)]
     tests::count(item.is_some());

@@ -359,7 +359,11 @@ impl Cursor<'_> {
     }
 
     fn oid_component(&mut self) -> Option<OidComponent> {
-        let arc = |n: Number| (0..=i128::from(u32::MAX)).contains(&n.value).then_some(n);
+        let arc = |n: Number| {
+            (0..=i128::from(u32::MAX))
+                .contains(&{ n.value })
+                .then_some(n)
+        };
         if self.at_number() {
             return Some(OidComponent::Number(arc(self.number()?)?));
         }
