@@ -60,8 +60,9 @@ pub(super) fn build(order: &[String], parsed: &HashMap<String, (FileId, Ast)>) -
     }
 }
 
-/// Moves the descriptive texts (DESCRIPTION, REFERENCE, UNITS and the module identity's
-/// clauses) of the definitions in `origins` from the syntax trees into the model.
+/// Moves the names and descriptive texts (DESCRIPTION, REFERENCE, UNITS and the module
+/// identity's clauses) of the definitions in `origins` from the syntax trees into the
+/// model.
 ///
 /// The build only borrows the trees, and may run twice (see `Loader::load`); once its
 /// model is final the trees are done with, and moving tens of thousands of descriptions
@@ -87,6 +88,7 @@ pub(super) fn move_texts(
         let Some(definition) = ast.definitions.get_mut(index) else {
             continue;
         };
+        model.nodes[id.0 as usize].name = std::mem::take(&mut definition.name_mut().name);
         let text = |t: &mut Option<ast::Text>| t.take().map(|t| t.value);
         let describe = |node: &mut Node, description: &mut Option<ast::Text>, reference| {
             node.description = text(description);
@@ -352,7 +354,7 @@ impl<'a> Builder<'a> {
                 if self.symbols[module.0 as usize].contains_key(name.name.as_str()) {
                     continue;
                 }
-                let node = self.new_node(module, name, NodeKind::Node, name.span);
+                let node = self.new_node(module, name.name.clone(), NodeKind::Node, name.span);
                 self.model.nodes[node.0 as usize].implicit = true;
                 self.sources.push(Source {
                     oid: Some((components.prefix(i + 1), None, span)),
@@ -363,10 +365,10 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn new_node(&mut self, module: ModuleId, name: &Ident, kind: NodeKind, span: Span) -> NodeId {
+    fn new_node(&mut self, module: ModuleId, name: String, kind: NodeKind, span: Span) -> NodeId {
         self.model.add_node(Node {
             module,
-            name: name.name.clone(),
+            name,
             oid: Oid::default(),
             kind,
             implicit: false,
@@ -473,7 +475,8 @@ impl<'a> Builder<'a> {
         if !self.define(module, name, Symbol::Node(id)) {
             return;
         }
-        let node = self.new_node(module, name, kind, name.span);
+        // The name is moved from the tree at the end (see `move_texts`), not copied.
+        let node = self.new_node(module, String::new(), kind, name.span);
         self.sources.push(Source {
             oid,
             definition: Some(definition),
@@ -997,9 +1000,19 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A node's name while the model is built: those of definitions are moved into the
+    /// model only once it is final (see [`move_texts`]).
+    fn node_name(&self, n: usize) -> &str {
+        match self.sources[n].definition {
+            Some(definition) => &definition.name().name,
+            None => &self.model.nodes[n].name,
+        }
+    }
+
     fn report_too_long(&mut self, n: usize, len: usize) {
         let node = &self.model.nodes[n];
-        let (module, span, name) = (node.module, node.span, node.name.clone());
+        let (module, span) = (node.module, node.span);
+        let name = self.node_name(n).to_string();
         let diagnostic = Diagnostic::new(
             Code::InvalidOid,
             format!("the OID of `{name}` has {len} arcs; at most {MAX_OID_ARCS} are allowed"),
@@ -1013,9 +1026,9 @@ impl<'a> Builder<'a> {
         let start = stack.iter().position(|&n| n == back_to).unwrap_or(0);
         let mut names: Vec<String> = stack[start..]
             .iter()
-            .map(|&n| self.model.nodes[n].name.clone())
+            .map(|&n| self.node_name(n).to_string())
             .collect();
-        names.push(self.model.nodes[back_to].name.clone());
+        names.push(self.node_name(back_to).to_string());
         let node = &self.model.nodes[back_to];
         let (module, span) = (node.module, node.span);
         let diagnostic = Diagnostic::new(

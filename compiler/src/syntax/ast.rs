@@ -117,6 +117,24 @@ impl Definition {
         }
     }
 
+    /// The name being defined, to change or take.
+    pub fn name_mut(&mut self) -> &mut Ident {
+        match self {
+            Definition::ModuleIdentity(d) => &mut d.name,
+            Definition::ObjectIdentity(d) => &mut d.name,
+            Definition::ObjectType(d) => &mut d.name,
+            Definition::NotificationType(d) => &mut d.name,
+            Definition::TrapType(d) => &mut d.name,
+            Definition::TextualConvention(d) => &mut d.name,
+            Definition::ObjectGroup(d) | Definition::NotificationGroup(d) => &mut d.name,
+            Definition::ModuleCompliance(d) => &mut d.name,
+            Definition::AgentCapabilities(d) => &mut d.name,
+            Definition::TypeAssignment(d) => &mut d.name,
+            Definition::ValueAssignment(d) => &mut d.name,
+            Definition::Macro(d) => &mut d.name,
+        }
+    }
+
     /// The whole definition.
     pub fn span(&self) -> Span {
         match self {
