@@ -2,20 +2,25 @@
 # Loads the same MIB directories with smic and with its peers, side by side in one run,
 # and prints the median wall time of each and its ratio to smic.
 #
-#   bench/compare-compilers.sh [--runs N] [--pysmi] [DIR...]
+#   bench/compare-compilers.sh [--runs N] [--warmup N] [--pysmi] [DIR...]
 #
+# Each command first runs --warmup times unmeasured (default 1: the first run after a
+# build or a pause pays for memory the machine has to fault in anew, and for files that
+# fell out of the page cache), then --runs times (default 7); the median is printed.
 # Defaults: mibs/ and, when present, ../shared/corpus/vendor. Peers: net-snmp's
 # `snmptranslate -m ALL -Tz -On` (Debian `snmp`), libsmi's `smilint` (`smitools`) and,
 # with --pysmi, pysmi's `mibdump` (PyPI `pysmi`; slow, so off by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-runs=5
+runs=7
+warmup=1
 pysmi=0
 dirs=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
     --pysmi) pysmi=1; shift ;;
     *) dirs+=("$1"); shift ;;
   esac
@@ -30,8 +35,12 @@ smic=${CARGO_TARGET_DIR:-target}/release/smic
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# median_seconds CMD...: runs CMD $runs times (output discarded), prints the median.
+# median_seconds CMD...: runs CMD $warmup times, then $runs times (output discarded),
+# and prints the median of the latter.
 median_seconds() {
+  for _ in $(seq "$warmup"); do
+    "$@" >/dev/null 2>&1 || true
+  done
   local times=()
   for _ in $(seq "$runs"); do
     local start end
@@ -76,4 +85,4 @@ for dir in "${dirs[@]}"; do
     printf '%-28s %-16s %10.3f %7.2fx %s\n' "$label" pysmi "$t" "$(echo "$t / $t_smic" | bc -l)" "mibdump --destination-format=json"
   fi
 done
-echo "ratio = peer time / smic time (above 1: smic is faster); medians of $runs runs"
+echo "ratio = peer time / smic time (above 1: smic is faster); medians of $runs runs after $warmup warm-up"

@@ -91,15 +91,23 @@ const SPACE: [bool; 256] = {
     table
 };
 
+/// How many bytes at the start of `bytes` are in `class`. A loop of its own, over a
+/// slice: written against the lexer's fields, the position went through memory on
+/// every byte.
+fn run(bytes: &[u8], class: &[bool; 256]) -> usize {
+    bytes
+        .iter()
+        .position(|&c| !class[usize::from(c)])
+        .unwrap_or(bytes.len())
+}
+
 impl Lexer<'_> {
     /// The next token and its byte range. `strings` decides whether `"` opens a string
     /// (inside a module) or is just a character (in prose around modules).
     fn next(&mut self, strings: bool) -> Option<(Tok, usize, usize, bool)> {
         let b = self.bytes;
         loop {
-            while self.pos < b.len() && SPACE[usize::from(b[self.pos])] {
-                self.pos += 1;
-            }
+            self.pos += run(&b[self.pos..], &SPACE);
             if self.pos + 1 < b.len() && b[self.pos] == b'-' && b[self.pos + 1] == b'-' {
                 self.pos += 2;
                 self.skip_comment();
@@ -112,9 +120,7 @@ impl Lexer<'_> {
         if WORD[usize::from(c)] {
             self.pos += 1;
             loop {
-                while self.pos < b.len() && WORD_NOT_DASH[usize::from(b[self.pos])] {
-                    self.pos += 1;
-                }
+                self.pos += run(&b[self.pos..], &WORD_NOT_DASH);
                 // A dash continues the word unless it starts a comment (`--`).
                 if b.get(self.pos) == Some(&b'-') && b.get(self.pos + 1) != Some(&b'-') {
                     self.pos += 1;
