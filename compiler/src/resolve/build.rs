@@ -116,7 +116,7 @@ pub(super) fn move_texts(
                     .collect();
             }
             Definition::ObjectType(d) => {
-                node.units = text(&mut d.units);
+                node.units = d.units.take().map(|t| t.value);
                 node.description = text(&mut d.description);
                 node.reference = text(&mut d.reference);
             }
@@ -843,12 +843,12 @@ impl<'a> Builder<'a> {
             SyntaxKind::Integer { named, constraint } => {
                 let mut s = Syntax::base(BaseType::Integer32);
                 s.values = named_values(named);
-                self.constrain(&mut s, constraint.as_ref());
+                self.constrain(&mut s, constraint.as_deref());
                 s
             }
             SyntaxKind::OctetString { constraint } => {
                 let mut s = Syntax::base(BaseType::OctetString);
-                self.constrain(&mut s, constraint.as_ref());
+                self.constrain(&mut s, constraint.as_deref());
                 s
             }
             SyntaxKind::ObjectIdentifier => Syntax::base(BaseType::ObjectIdentifier),
@@ -909,7 +909,7 @@ impl<'a> Builder<'a> {
                 if !named.is_empty() {
                     s.values = named_values(named);
                 }
-                self.constrain(&mut s, constraint.as_ref());
+                self.constrain(&mut s, constraint.as_deref());
                 s
             }
         })

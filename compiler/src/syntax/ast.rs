@@ -227,8 +227,8 @@ pub struct ObjectType {
     pub name: Ident,
     /// `SYNTAX`.
     pub syntax: Option<Syntax>,
-    /// `UNITS`.
-    pub units: Option<Text>,
+    /// `UNITS` (boxed, as the clause is rare: objects are the most numerous node).
+    pub units: Option<Box<Text>>,
     /// `MAX-ACCESS` (SMIv2) or `ACCESS` (SMIv1).
     pub access: Option<Access>,
     /// `STATUS`.
@@ -239,10 +239,10 @@ pub struct ObjectType {
     pub reference: Option<Text>,
     /// `INDEX { ... }`.
     pub index: Option<Vec<IndexItem>>,
-    /// `AUGMENTS { row }`.
-    pub augments: Option<Ident>,
-    /// `DEFVAL { ... }`.
-    pub defval: Option<Value>,
+    /// `AUGMENTS { row }` (boxed, as rare).
+    pub augments: Option<Box<Ident>>,
+    /// `DEFVAL { ... }` (boxed, as rare).
+    pub defval: Option<Box<Value>>,
     /// The assigned OID.
     pub oid: OidValue,
     /// The whole definition.
@@ -529,12 +529,12 @@ pub enum SyntaxKind {
         /// `{ name(n), ... }`.
         named: Vec<NamedNumber>,
         /// `(lo..hi | ...)`.
-        constraint: Option<Constraint>,
+        constraint: Option<Box<Constraint>>,
     },
     /// `OCTET STRING`, with optional size.
     OctetString {
         /// `(SIZE (...))`.
-        constraint: Option<Constraint>,
+        constraint: Option<Box<Constraint>>,
     },
     /// `OBJECT IDENTIFIER`.
     ObjectIdentifier,
@@ -551,14 +551,14 @@ pub enum SyntaxKind {
     Choice(Vec<SequenceItem>),
     /// A named type, possibly refined: `DisplayString (SIZE (0..32))`, `Integer32 (1..10)`.
     Named {
-        /// The optional module qualifier (`SNMPv2-TC.DisplayString`).
-        module: Option<Ident>,
+        /// The optional module qualifier (`SNMPv2-TC.DisplayString`), boxed as rare.
+        module: Option<Box<Ident>>,
         /// The type name.
         name: Ident,
         /// Enumeration refinement (`RowStatus { active(1) }`).
         named: Vec<NamedNumber>,
         /// Range or size refinement.
-        constraint: Option<Constraint>,
+        constraint: Option<Box<Constraint>>,
     },
 }
 

@@ -586,15 +586,17 @@ impl<'t> Lowerer<'t> {
                     Some(self.value(value))
                 });
                 let ot = ObjectType {
-                    units: self.take_text(&mut clauses, Rule::units_clause),
+                    units: self
+                        .take_text(&mut clauses, Rule::units_clause)
+                        .map(Box::new),
                     status: self.take_ident(&mut clauses, Rule::status_clause),
                     description: self.take_text(&mut clauses, Rule::description_clause),
                     reference: self.take_text(&mut clauses, Rule::reference_clause),
                     syntax,
                     access,
                     index,
-                    augments,
-                    defval,
+                    augments: augments.map(Box::new),
+                    defval: defval.map(Box::new),
                     name,
                     oid,
                     span,
@@ -1054,10 +1056,12 @@ impl<'t> Lowerer<'t> {
                 Rule::tag => tag = Some(self.tag(child)),
                 Rule::integer_type => {
                     let (named, constraint) = self.refinements(child);
+                    let constraint = constraint.map(Box::new);
                     kind = SyntaxKind::Integer { named, constraint };
                 }
                 Rule::octet_string_type => {
                     let (_, constraint) = self.refinements(child);
+                    let constraint = constraint.map(Box::new);
                     kind = SyntaxKind::OctetString { constraint };
                 }
                 Rule::object_identifier_type => kind = SyntaxKind::ObjectIdentifier,
@@ -1110,10 +1114,10 @@ impl<'t> Lowerer<'t> {
                     let (named, constraint) = self.refinements(child);
                     let Some(name) = name else { continue };
                     kind = SyntaxKind::Named {
-                        module,
+                        module: module.map(Box::new),
                         name,
                         named,
-                        constraint,
+                        constraint: constraint.map(Box::new),
                     };
                 }
                 _ => {}
@@ -1436,7 +1440,7 @@ impl<'t> Lowerer<'t> {
     }
 
     fn check_defval(&mut self, ot: &ObjectType) {
-        let (Some(syntax), Some(defval)) = (&ot.syntax, &ot.defval) else {
+        let (Some(syntax), Some(defval)) = (&ot.syntax, ot.defval.as_deref()) else {
             return;
         };
         let integer = is_integer_syntax(syntax);

@@ -311,14 +311,14 @@ impl Cursor<'_> {
         Some(Definition::ObjectType(Box::new(ObjectType {
             name,
             syntax: Some(syntax),
-            units: clauses.units,
+            units: clauses.units.map(Box::new),
             access: Some(clauses.access?),
             status: Some(clauses.status?),
             description: clauses.description,
             reference: clauses.reference,
             index: clauses.index,
-            augments: clauses.augments,
-            defval: clauses.defval,
+            augments: clauses.augments.map(Box::new),
+            defval: clauses.defval.map(Box::new),
             oid,
             span: self.span_from(start),
         })))

@@ -132,7 +132,7 @@ impl Cursor<'_> {
     }
 
     /// `type_ref`: `name` or `Module.name`, without blanks around the dot.
-    fn type_ref(&mut self) -> Option<(Option<Ident>, Ident)> {
+    fn type_ref(&mut self) -> Option<(Option<Box<Ident>>, Ident)> {
         let start = self.pos;
         self.word()?;
         let qualified = self.peek() == Some(b'.');
@@ -142,12 +142,12 @@ impl Cursor<'_> {
         }
         let module = self.ident()?;
         self.eat(".")?;
-        Some((Some(module), self.name()?))
+        Some((Some(Box::new(module)), self.name()?))
     }
 
     /// `named_numbers? ~ constraint?` after a type keyword or name; the blanks before
     /// each optional element are consumed as pest consumes them.
-    fn refinements(&mut self, named: bool) -> Option<(Vec<NamedNumber>, Option<Constraint>)> {
+    fn refinements(&mut self, named: bool) -> Option<(Vec<NamedNumber>, Option<Box<Constraint>>)> {
         self.skip();
         let named = if named && self.at("{") {
             self.named_numbers()?
@@ -159,9 +159,9 @@ impl Cursor<'_> {
     }
 
     /// A constraint if one starts here; `Some(None)` if none does.
-    fn optional_constraint(&mut self) -> Option<Option<Constraint>> {
+    fn optional_constraint(&mut self) -> Option<Option<Box<Constraint>>> {
         if self.at("(") {
-            Some(Some(self.constraint()?))
+            Some(Some(Box::new(self.constraint()?)))
         } else {
             Some(None)
         }
