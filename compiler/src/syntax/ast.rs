@@ -680,3 +680,22 @@ pub enum OidComponent {
     /// `name(n)`.
     NamedNumber(Ident, Number),
 }
+
+#[cfg(all(test, target_pointer_width = "64"))]
+mod tests {
+    use super::*;
+
+    /// A large load holds hundreds of thousands of these at once, and loading is bound by
+    /// memory (ARCHITECTURE.md, "Performance"): growing them is a choice to make on
+    /// purpose, not by adding a field.
+    #[test]
+    fn the_most_numerous_nodes_stay_compact() {
+        use std::mem::size_of;
+        assert_eq!(size_of::<Definition>(), 16);
+        assert_eq!(size_of::<Number>(), 24);
+        assert!(size_of::<OidComponent>() <= 64);
+        assert!(size_of::<Syntax>() <= 88);
+        assert!(size_of::<ObjectType>() <= 368);
+        assert!(size_of::<SequenceItem>() <= 120);
+    }
+}
