@@ -98,59 +98,41 @@ pub enum Definition {
     Macro(Box<MacroDefinition>),
 }
 
+/// `$body` with `$d` bound to the definition inside whichever variant `$value` is: every
+/// variant has a `name` and a `span`.
+macro_rules! each_definition {
+    ($value:expr, $d:ident => $body:expr) => {
+        match $value {
+            Definition::ModuleIdentity($d) => $body,
+            Definition::ObjectIdentity($d) => $body,
+            Definition::ObjectType($d) => $body,
+            Definition::NotificationType($d) => $body,
+            Definition::TrapType($d) => $body,
+            Definition::TextualConvention($d) => $body,
+            Definition::ObjectGroup($d) | Definition::NotificationGroup($d) => $body,
+            Definition::ModuleCompliance($d) => $body,
+            Definition::AgentCapabilities($d) => $body,
+            Definition::TypeAssignment($d) => $body,
+            Definition::ValueAssignment($d) => $body,
+            Definition::Macro($d) => $body,
+        }
+    };
+}
+
 impl Definition {
     /// The name being defined.
     pub fn name(&self) -> &Ident {
-        match self {
-            Definition::ModuleIdentity(d) => &d.name,
-            Definition::ObjectIdentity(d) => &d.name,
-            Definition::ObjectType(d) => &d.name,
-            Definition::NotificationType(d) => &d.name,
-            Definition::TrapType(d) => &d.name,
-            Definition::TextualConvention(d) => &d.name,
-            Definition::ObjectGroup(d) | Definition::NotificationGroup(d) => &d.name,
-            Definition::ModuleCompliance(d) => &d.name,
-            Definition::AgentCapabilities(d) => &d.name,
-            Definition::TypeAssignment(d) => &d.name,
-            Definition::ValueAssignment(d) => &d.name,
-            Definition::Macro(d) => &d.name,
-        }
+        each_definition!(self, d => &d.name)
     }
 
     /// The name being defined, to change or take.
     pub fn name_mut(&mut self) -> &mut Ident {
-        match self {
-            Definition::ModuleIdentity(d) => &mut d.name,
-            Definition::ObjectIdentity(d) => &mut d.name,
-            Definition::ObjectType(d) => &mut d.name,
-            Definition::NotificationType(d) => &mut d.name,
-            Definition::TrapType(d) => &mut d.name,
-            Definition::TextualConvention(d) => &mut d.name,
-            Definition::ObjectGroup(d) | Definition::NotificationGroup(d) => &mut d.name,
-            Definition::ModuleCompliance(d) => &mut d.name,
-            Definition::AgentCapabilities(d) => &mut d.name,
-            Definition::TypeAssignment(d) => &mut d.name,
-            Definition::ValueAssignment(d) => &mut d.name,
-            Definition::Macro(d) => &mut d.name,
-        }
+        each_definition!(self, d => &mut d.name)
     }
 
     /// The whole definition.
     pub fn span(&self) -> Span {
-        match self {
-            Definition::ModuleIdentity(d) => d.span,
-            Definition::ObjectIdentity(d) => d.span,
-            Definition::ObjectType(d) => d.span,
-            Definition::NotificationType(d) => d.span,
-            Definition::TrapType(d) => d.span,
-            Definition::TextualConvention(d) => d.span,
-            Definition::ObjectGroup(d) | Definition::NotificationGroup(d) => d.span,
-            Definition::ModuleCompliance(d) => d.span,
-            Definition::AgentCapabilities(d) => d.span,
-            Definition::TypeAssignment(d) => d.span,
-            Definition::ValueAssignment(d) => d.span,
-            Definition::Macro(d) => d.span,
-        }
+        each_definition!(self, d => d.span)
     }
 
     /// The macro or assignment kind, as the MIB spells it.
