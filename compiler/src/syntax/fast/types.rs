@@ -10,6 +10,15 @@ use crate::syntax::ast::*;
 /// thousands of short lists).
 type Scratch<T> = smallvec::SmallVec<[T; 8]>;
 
+/// Where a list between braces wants commas.
+#[derive(Clone, Copy)]
+enum Commas {
+    /// Between every two items, and nowhere else.
+    Between,
+    /// Between items or not (`braced_value`: `{ a b }` and `{ a, b }` alike).
+    Optional,
+}
+
 /// The list at its exact size (`collect` would round a short one up to four, and a
 /// spilled one keeps its doubling slack).
 fn exact<T>(items: Scratch<T>) -> Vec<T> {
@@ -38,6 +47,15 @@ impl Cursor<'_> {
     /// trailing comma is a diagnostic, so pest's business); an empty list is allowed.
     pub(super) fn comma_list<T>(
         &mut self,
+        item: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        self.list(Commas::Between, item)
+    }
+
+    /// `"{" item ... "}"` with `commas` between the items as the rule wants them.
+    fn list<T>(
+        &mut self,
+        commas: Commas,
         mut item: impl FnMut(&mut Self) -> Option<T>,
     ) -> Option<Vec<T>> {
         self.eat("{")?;
@@ -49,11 +67,23 @@ impl Cursor<'_> {
         loop {
             items.push(item(self)?);
             self.skip();
-            if self.eat("}").is_some() {
-                return Some(exact(items));
+            match commas {
+                Commas::Between => {
+                    if self.eat("}").is_some() {
+                        return Some(exact(items));
+                    }
+                    self.eat(",")?;
+                    self.skip();
+                }
+                Commas::Optional => {
+                    if self.eat(",").is_some() {
+                        self.skip();
+                    }
+                    if self.eat("}").is_some() {
+                        return Some(exact(items));
+                    }
+                }
             }
-            self.eat(",")?;
-            self.skip();
         }
     }
 
@@ -292,22 +322,7 @@ impl Cursor<'_> {
     }
 
     fn braced_unnested(&mut self) -> Option<Vec<BracedItem>> {
-        self.eat("{")?;
-        self.skip();
-        let mut items = Scratch::new();
-        if self.eat("}").is_some() {
-            return Some(Vec::new());
-        }
-        loop {
-            items.push(self.braced_item()?);
-            self.skip();
-            if self.eat(",").is_some() {
-                self.skip();
-            }
-            if self.eat("}").is_some() {
-                return Some(exact(items));
-            }
-        }
+        self.list(Commas::Optional, Self::braced_item)
     }
 
     fn braced_item(&mut self) -> Option<BracedItem> {
