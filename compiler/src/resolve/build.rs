@@ -117,8 +117,7 @@ pub(super) fn move_texts(
             }
             Definition::ObjectType(d) => {
                 node.units = d.units.take().map(|t| t.value);
-                node.description = text(&mut d.description);
-                node.reference = text(&mut d.reference);
+                describe(node, &mut d.description, &mut d.reference);
             }
             // The macros whose descriptive clauses are DESCRIPTION and REFERENCE.
             Definition::TrapType(d) => describe(node, &mut d.description, &mut d.reference),
