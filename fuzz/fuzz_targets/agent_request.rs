@@ -14,9 +14,10 @@ use smic_smi::registry::Registry;
 use smic_smi::snmpv2_tc::DisplayString;
 use smic_smi::syntax::Enum;
 use smic_smi::{TableEntry, oid};
-use smic_snmp::agent::{AccessControl, MemTable, Mib, Responder, TableObject, system};
-use smic_snmp::message::v3::peek_version;
-use smic_snmp::usm::{AuthProtocol, LocalEngine, PrivProtocol, SecurityLevel, User};
+use smic_snmp_proto::agent::{AccessControl, MemTable, Mib, Responder, TableObject, system};
+use smic_snmp_proto::message::v3::peek_version;
+use smic_snmp_proto::usm::{AuthProtocol, LocalEngine, PrivProtocol, User};
+use smic_snmp_proto::message::SecurityLevel;
 
 fn responder() -> &'static Responder {
     static RESPONDER: OnceLock<Responder> = OnceLock::new();

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use smic_snmp::Message;
+use smic_snmp_proto::Message;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(message) = Message::decode(data) {

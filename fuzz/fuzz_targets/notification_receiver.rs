@@ -7,9 +7,9 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use libfuzzer_sys::fuzz_target;
-use smic_snmp::message::v3::peek_version;
-use smic_snmp::notify::{Outcome, ReceiverConfig, ReceiverCore};
-use smic_snmp::usm::{AuthProtocol, LocalEngine, PrivProtocol, User};
+use smic_snmp_proto::message::v3::peek_version;
+use smic_snmp_proto::notify::{Outcome, ReceiverConfig, ReceiverCore};
+use smic_snmp_proto::usm::{AuthProtocol, LocalEngine, PrivProtocol, User};
 
 fn core() -> &'static Mutex<ReceiverCore> {
     static CORE: std::sync::OnceLock<Mutex<ReceiverCore>> = std::sync::OnceLock::new();

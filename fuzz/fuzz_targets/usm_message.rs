@@ -7,8 +7,8 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use smic_snmp::message::v3::{MessageV3, ScopedPdu};
-use smic_snmp::usm::{self, AuthProtocol, EngineKeys, PrivProtocol, User};
+use smic_snmp_proto::message::v3::{MessageV3, ScopedPdu};
+use smic_snmp_proto::usm::{self, AuthProtocol, EngineKeys, PrivProtocol, User};
 
 const ENGINE: &[u8] = b"\x80\x00\x1f\x88\x04fuzz";
 
@@ -45,8 +45,9 @@ fuzz_target!(|data: &[u8]| {
     // Raw decryption: salt from the input, the rest as ciphertext.
     if rest.len() >= 8 {
         let (salt, ciphertext) = rest.split_at(8);
-        if let Some((_, key)) = &keys.privacy {
-            if let Ok(plaintext) = privacy.decrypt(key, 1, 2, salt, ciphertext) {
+        if let Some(key) = &keys.privacy {
+            assert_eq!(key.protocol(), *privacy);
+            if let Ok(plaintext) = key.decrypt(1, 2, salt, ciphertext) {
                 assert_eq!(plaintext.len(), ciphertext.len());
                 if let Ok(scoped) = ScopedPdu::decode_padded(&plaintext) {
                     assert_eq!(ScopedPdu::decode_padded(&scoped.encode()), Ok(scoped));

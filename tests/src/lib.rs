@@ -1,6 +1,7 @@
 //! End-to-end tests of smic against real peers: see `tests/`. The helpers here start
 //! net-snmp's daemons on 127.0.0.1 with a configuration the test writes, and stop them.
 
+pub mod modules;
 pub mod regenerate;
 pub mod test_mib;
 

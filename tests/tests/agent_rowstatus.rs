@@ -21,8 +21,9 @@ use smic_mibs::snmp_target_mib::SnmpTagValue;
 use smic_smi::snmpv2_tc::{RowStatus, StorageType};
 use smic_smi::syntax::Enum;
 use smic_smi::{Oid, Registry, TableEntry, Value};
-use smic_snmp::agent::{ErrorStatus, MemTable, Mib, Responder, TableObject, TableSource};
+use smic_snmp::agent::{MemTable, Mib, Responder, TableObject, TableSource};
 use smic_snmp::message::AnyPdu;
+use smic_snmp::message::ErrorStatus;
 use smic_snmp::{Message, Pdu, PduType, VarBind, Version};
 
 const FROM: SocketAddr = SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 5000);

@@ -16,7 +16,8 @@ use smic_smi::{Oid, Value, oid};
 use smic_snmp::VarBind;
 use smic_snmp::agent::Limits;
 use smic_snmp::client::{Client, Config, Error, Report, UsmConfig};
-use smic_snmp::usm::{AuthProtocol, Counter, SecurityLevel, User};
+use smic_snmp::message::SecurityLevel;
+use smic_snmp::usm::{AuthProtocol, Counter, User};
 
 /// The fixture agent with SNMPv3, served on a free loopback port.
 struct Running {
@@ -464,7 +465,13 @@ async fn smic_manager_against_smic_agent() {
     .expect("a client");
     let refused = reader.set(vec![location]).await;
     assert!(
-        matches!(refused, Err(Error::Agent { status: 16, .. })),
+        matches!(
+            refused,
+            Err(Error::Agent {
+                status: smic_snmp::message::ErrorStatus::AuthorizationError,
+                ..
+            })
+        ),
         "authorizationError: {refused:?}"
     );
     let mut wrong = UsmConfig::new(

@@ -184,7 +184,7 @@ async fn an_agent_error_status_is_reported() {
     match result {
         Err(
             err @ Error::Agent {
-                status: 17,
+                status: smic_snmp::message::ErrorStatus::NotWritable,
                 index: 1,
             },
         ) => assert!(err.to_string().contains("notWritable")),

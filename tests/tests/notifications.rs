@@ -9,8 +9,9 @@ use smic_mibs::if_mib::{IfAdminStatus, IfEntryIndex, IfOperStatus, InterfaceInde
 use smic_mibs::snmpv2_mib::{ColdStart, SysName};
 use smic_smi::{Oid, Value};
 use smic_snmp::client::{Client, Config, UsmConfig};
+use smic_snmp::message::SecurityLevel;
 use smic_snmp::notify::{Notice, Received, Receiver, ReceiverConfig, Sender, TrapSender};
-use smic_snmp::usm::{AuthProtocol, Counter, LocalEngine, PrivProtocol, SecurityLevel, User};
+use smic_snmp::usm::{AuthProtocol, Counter, LocalEngine, PrivProtocol, User};
 use smic_snmp::{VarBind, Version};
 use smic_tests::Snmpd;
 

@@ -180,7 +180,7 @@ async fn set_and_errors() {
     }];
     match writer.set(wrong).await {
         Err(Error::Agent {
-            status: 7,
+            status: smic_snmp::message::ErrorStatus::WrongType,
             index: 1,
         }) => {}
         other => panic!("expected wrongType, got {other:?}"),

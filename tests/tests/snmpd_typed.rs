@@ -114,7 +114,10 @@ async fn typed_scalars_match_snmpget() {
     let v1 = ready(&snmpd, Version::V1).await;
     assert!(matches!(
         v1.get_scalar::<SysServices>().await,
-        Err(Error::Agent { status: 2, .. })
+        Err(Error::Agent {
+            status: smic_snmp::message::ErrorStatus::NoSuchName,
+            ..
+        })
     ));
     assert_eq!(
         v1.get_scalar::<SysDescr>()

@@ -8,7 +8,8 @@
 
 use smic_smi::{Oid, Value, oid};
 use smic_snmp::client::{Client, Config, Error, Report, UsmConfig};
-use smic_snmp::usm::{AuthProtocol, Counter, PrivProtocol, SecurityLevel, User};
+use smic_snmp::message::SecurityLevel;
+use smic_snmp::usm::{AuthProtocol, Counter, PrivProtocol, User};
 use smic_tests::{Snmpd, net_snmp};
 
 /// `engineID smic-usm` gives the text engine ID 0x80001f8804 || "smic-usm".

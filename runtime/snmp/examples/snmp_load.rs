@@ -16,7 +16,8 @@ use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
 use smic_smi::Oid;
-use smic_snmp::message::v3::{Flags, Header, MAX_SIZE, ScopedPdu, SecurityLevel, USM, UsmParams};
+use smic_snmp::message::SecurityLevel;
+use smic_snmp::message::v3::{Flags, Header, MAX_SIZE, ScopedPdu, USM, UsmParams};
 use smic_snmp::usm::{self, AuthProtocol, PrivProtocol, Salt, User};
 use smic_snmp::{AnyPdu, Message, Pdu, PduType, VarBind, Version};
 

@@ -16,10 +16,12 @@ use smic_smi::syntax::{Counter32, Enum, TimeTicks};
 use smic_smi::{Oid, Registry, TableEntry, oid};
 use smic_snmp::agent::vacm::SecurityModel;
 use smic_snmp::agent::{
-    AccessControl, CommunityEntry, ErrorStatus, Limits, MemTable, Mib, Responder, Server, Stats,
-    TableObject, TableSource, system,
+    AccessControl, CommunityEntry, Limits, MemTable, Mib, Responder, Server, Stats, TableObject,
+    TableSource, system,
 };
-use smic_snmp::usm::{AuthProtocol, LocalEngine, PrivProtocol, SecurityLevel, User};
+use smic_snmp::message::ErrorStatus;
+use smic_snmp::message::SecurityLevel;
+use smic_snmp::usm::{AuthProtocol, LocalEngine, PrivProtocol, User};
 
 /// The ifTable's source: a memory table whose writes fail for one row (to exercise
 /// commitFailed), and which refuses `ifAdminStatus` `testing(3)` (inconsistentValue).

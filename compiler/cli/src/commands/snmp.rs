@@ -11,7 +11,8 @@ use smic::model::{BaseType, Model, instance};
 use smic_smi::format::{self, ValueStyle};
 use smic_smi::{Oid, Value};
 use smic_snmp::client::{Client, Config, Security, UsmConfig};
-use smic_snmp::usm::{AuthProtocol, PrivProtocol, SecurityLevel, User};
+use smic_snmp::message::SecurityLevel;
+use smic_snmp::usm::{AuthProtocol, PrivProtocol, User};
 use smic_snmp::{VarBind, Version};
 
 use crate::load::LoadArgs;

@@ -41,7 +41,8 @@ use smic_smi::Oid;
 
 use super::AccessControl;
 use super::system::SystemInfo;
-use crate::usm::{AuthProtocol, LocalEngine, PrivProtocol, SecurityLevel, User};
+use crate::message::SecurityLevel;
+use crate::usm::{AuthProtocol, LocalEngine, PrivProtocol, User};
 
 /// A parsed configuration.
 #[derive(Debug)]
@@ -396,12 +397,8 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         let engine = config.engine.id();
         assert_eq!(
-            config.users[0]
-                .keys(engine)
-                .auth
-                .as_ref()
-                .map(|(_, k)| k.clone()),
-            expected.keys(engine).auth.as_ref().map(|(_, k)| k.clone())
+            config.users[0].keys(engine).auth.as_ref().cloned(),
+            expected.keys(engine).auth.as_ref().cloned()
         );
         for (text, needle) in [
             ("user ops SHA short", "at least 8"),

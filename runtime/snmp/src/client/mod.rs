@@ -1,7 +1,7 @@
 //! The manager (command generator): get, get-next, get-bulk, set and walk over UDP,
 //! many requests in flight on one socket, with SNMPv1, SNMPv2c or SNMPv3 (USM).
 //!
-//! A driver task owns the socket and the sans-IO [`core::Requests`] table; callers send
+//! A driver task owns the socket and the sans-IO [`requests::Requests`] table; callers send
 //! it requests and await their responses. Responses from the wrong address, for unknown
 //! requests or that do not decode are dropped, as on any UDP manager. With SNMPv3 the
 //! driver discovers the agent's engine once, while requests wait without blocking
@@ -15,9 +15,7 @@
 //! [`Client::table`] and [`Client::table_partial`], generic over the traits of
 //! [`smic_smi::object`] and failing with [`BindingError`] where a binding does not fit.
 
-pub mod core;
 mod typed;
-mod v3;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -28,12 +26,13 @@ use smic_smi::{Oid, Value};
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
 
-use self::core::{Event, Requests};
 pub use self::typed::{BindingError, PartialTable};
-use self::v3::{Received, Session};
-pub use self::v3::{Report, UsmConfig};
-use crate::message::{AnyPdu, Message, Pdu, PduType, VarBind, Version};
+use crate::message::{AnyPdu, ErrorStatus, Message, Pdu, PduType, VarBind, Version};
 use crate::usm::Stats;
+pub use smic_snmp_proto::client::requests;
+use smic_snmp_proto::client::requests::{Event, Requests};
+use smic_snmp_proto::client::session::{Received, Session};
+pub use smic_snmp_proto::client::{Report, UsmConfig};
 
 /// Which message processing model and security a [`Client`] uses.
 #[derive(Clone, Debug)]
@@ -94,7 +93,8 @@ impl Config {
     ///
     /// ```
     /// use smic_snmp::client::{Config, UsmConfig};
-    /// use smic_snmp::usm::{AuthProtocol, PrivProtocol, SecurityLevel, User};
+    /// use smic_snmp::usm::{AuthProtocol, PrivProtocol, User};
+    /// use smic_snmp::message::SecurityLevel;
     /// let user = User::new("admin")
     ///     .with_auth(AuthProtocol::Sha256, b"authpassword")?
     ///     .with_privacy(PrivProtocol::Aes128, b"privpassword")?;
@@ -125,29 +125,6 @@ impl Default for Config {
     }
 }
 
-/// RFC 3416 §3's error-status names, indexed by value.
-pub const ERROR_STATUS: [&str; 19] = [
-    "noError",
-    "tooBig",
-    "noSuchName",
-    "badValue",
-    "readOnly",
-    "genErr",
-    "noAccess",
-    "wrongType",
-    "wrongLength",
-    "wrongEncoding",
-    "wrongValue",
-    "noCreation",
-    "inconsistentValue",
-    "resourceUnavailable",
-    "commitFailed",
-    "undoFailed",
-    "authorizationError",
-    "notWritable",
-    "inconsistentName",
-];
-
 /// Why a request failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -158,10 +135,10 @@ pub enum Error {
     #[error("timeout: no response from the agent")]
     Timeout,
     /// The agent answered with an error status.
-    #[error("the agent answered {} (error-index {index})", status_name(*.status))]
+    #[error("the agent answered {status} (error-index {index})")]
     Agent {
         /// error-status.
-        status: i32,
+        status: ErrorStatus,
         /// error-index (1-based; 0 when no binding is at fault).
         index: i32,
     },
@@ -191,14 +168,13 @@ pub enum Error {
     Binding(#[from] BindingError),
 }
 
-fn status_name(status: i32) -> String {
-    usize::try_from(status)
-        .ok()
-        .and_then(|s| ERROR_STATUS.get(s))
-        .map_or_else(
-            || format!("error-status {status}"),
-            |name| (*name).to_string(),
-        )
+/// The error of a response with a non-zero error-status; a status RFC 3416 does not
+/// define makes the response malformed.
+fn agent_error(status: i32, index: i32) -> Error {
+    match ErrorStatus::from_code(status) {
+        Some(status) => Error::Agent { status, index },
+        None => Error::Malformed("the response has an undefined error-status"),
+    }
 }
 
 struct Command {
@@ -328,10 +304,7 @@ impl Client {
                     out.extend(self.split_on_too_big(kind, right).await?);
                     Ok(out)
                 }
-                status => Err(Error::Agent {
-                    status,
-                    index: pdu.error_index,
-                }),
+                status => Err(agent_error(status, pdu.error_index)),
             }
         })
     }
@@ -349,10 +322,7 @@ impl Client {
             .await?;
         match pdu.error_status {
             0 => Ok(pdu.varbinds),
-            status => Err(Error::Agent {
-                status,
-                index: pdu.error_index,
-            }),
+            status => Err(agent_error(status, pdu.error_index)),
         }
     }
 
@@ -361,10 +331,7 @@ impl Client {
         let pdu = self.request(PduType::Set, varbinds, (0, 0)).await?;
         match pdu.error_status {
             0 => Ok(pdu.varbinds),
-            status => Err(Error::Agent {
-                status,
-                index: pdu.error_index,
-            }),
+            status => Err(agent_error(status, pdu.error_index)),
         }
     }
 
@@ -383,10 +350,7 @@ impl Client {
             .await?;
         match pdu.error_status {
             0 => Ok(()),
-            status => Err(Error::Agent {
-                status,
-                index: pdu.error_index,
-            }),
+            status => Err(agent_error(status, pdu.error_index)),
         }
     }
 
@@ -444,7 +408,10 @@ impl Walk<'_> {
                 .await
             {
                 // SNMPv1 ends a walk with noSuchName; SNMPv2c with endOfMibView (below).
-                Err(Error::Agent { status: 2, .. }) => Vec::new(),
+                Err(Error::Agent {
+                    status: ErrorStatus::NoSuchName,
+                    ..
+                }) => Vec::new(),
                 other => other?,
             },
         };

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use tokio::net::UdpSocket;
 
-use super::notice::Notice;
+use super::Notice;
 use crate::client::UsmConfig;
 use crate::message::v3::{Flags, Header, MAX_SIZE, ScopedPdu, USM, UsmParams};
 use crate::message::{AnyPdu, Message, Pdu, PduType, Version};
