@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use common::pg::PgServer;
 use common::{exercise, trap};
-use smic_store::{Database, Query, Reader, Store, StoreConfig, Stored};
+use smic_store::{Database, Query, Reader, Store, StoreConfig, StoreError, Stored};
 
 fn config(server: &PgServer) -> StoreConfig {
     StoreConfig {
@@ -29,6 +29,14 @@ async fn stores_every_kind_deduplicates_and_filters() {
     let (one, two) = (one.expect("open"), two.expect("open"));
     two.close().await;
     exercise(&one).await;
+    // PostgreSQL refuses NUL in text: that record alone fails, its batch is stored.
+    let mut bad = trap(100);
+    bad.trap_name = Some("bad\0name".to_owned());
+    let bad = one.try_submit(bad).expect("room");
+    let good = one.try_submit(trap(101)).expect("room");
+    assert!(matches!(bad.await, Err(StoreError::Rejected(_))));
+    assert!(matches!(good.await, Ok(Stored::Inserted(_))));
+    assert_eq!(one.stats().rejected, 1);
     one.close().await;
     // A reader of its own sees the same rows.
     let reader = Reader::open(&Database::Postgres(server.url()))
@@ -36,7 +44,8 @@ async fn stores_every_kind_deduplicates_and_filters() {
         .expect("reader");
     assert_eq!(
         reader.query(&Query::default()).await.expect("query").len(),
-        7
+        8,
+        "exercise's 7 and trap(101)"
     );
 }
 
