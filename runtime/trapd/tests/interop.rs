@@ -199,3 +199,149 @@ async fn net_snmp_traps_and_informs_land_in_sqlite() {
     assert!(stats.refused >= 1, "{stats:?}");
     assert_eq!(counters.snapshot().received, 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn net_snmp_v3_informs_and_traps_land_in_sqlite() {
+    if !net_snmp() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("traps.sqlite");
+    let config = TrapdConfig::parse(&format!(
+        "listen = ['udp:127.0.0.1:0']\n\
+         database = '{}'\n\
+         engine_id = '80001f8804736d69632d74657374'\n\
+         [[users]]\n\
+         name = 'monitor'\n\
+         auth_protocol = 'SHA'\n\
+         auth_password = 'authpass1'\n\
+         privacy_protocol = 'AES'\n\
+         privacy_password = 'privpass1'\n",
+        db.display()
+    ))
+    .expect("config");
+    let trapd = Trapd::bind(&config).await.expect("bind");
+    let to = trapd.local_addrs().expect("address")[0];
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let daemon = tokio::spawn(trapd.run(async {
+        let _ = stopped.await;
+    }));
+    let reader = Reader::open(&Database::Sqlite(db.clone()))
+        .await
+        .expect("reader");
+    let security = "-v 3 -u monitor -l authPriv -a SHA -A authpass1 -x AES -X privpass1";
+
+    // The inform: net-snmp discovers this receiver's engine, then sends.
+    let inform = net_snmp_tool(
+        "snmpinform",
+        args(
+            &format!("{security} -r 1 -t 3 {{to}} 99 1.3.6.1.6.3.1.1.5.1"),
+            to,
+        ),
+    )
+    .await;
+    assert!(
+        inform.status.success(),
+        "snmpinform -v3: {}",
+        String::from_utf8_lossy(&inform.stderr)
+    );
+    let now = reader.query(&Query::default()).await.expect("query");
+    assert_eq!(now.len(), 1, "stored before it was acknowledged");
+    let row = &now[0].record;
+    assert_eq!((row.kind, row.version), (PduKind::Inform, SnmpVersion::V3));
+    assert_eq!(row.trap_name.as_deref(), Some("SNMPv2-MIB::coldStart"));
+    assert!(
+        matches!(
+            &row.security,
+            Security::Usm { user, level: smic_store::SecurityLevel::AuthPriv, engine_id, .. }
+                if user == b"monitor" && engine_id == b"\x80\x00\x1f\x88\x04smic-test"
+        ),
+        "{:?}",
+        row.security
+    );
+
+    // A trap, from the sender's own engine.
+    let trap = net_snmp_tool(
+        "snmptrap",
+        args(
+            &format!("{security} -e 0x80001f880474726170 {{to}} 55 1.3.6.1.6.3.1.1.5.2"),
+            to,
+        ),
+    )
+    .await;
+    assert!(
+        trap.status.success(),
+        "{}",
+        String::from_utf8_lossy(&trap.stderr)
+    );
+    let stored = rows(&reader, 2).await;
+    assert_eq!(stored.len(), 2);
+    let trap = &stored[1].record;
+    assert_eq!((trap.kind, trap.version), (PduKind::Trap, SnmpVersion::V3));
+    assert_eq!(trap.trap_name.as_deref(), Some("SNMPv2-MIB::warmStart"));
+    assert!(
+        matches!(
+            &trap.security,
+            Security::Usm { engine_id, .. } if engine_id == b"\x80\x00\x1f\x88\x04trap"
+        ),
+        "{:?}",
+        trap.security
+    );
+
+    let _ = stop.send(());
+    let stats = daemon.await.expect("daemon");
+    assert_eq!((stats.stored, stats.acknowledged), (2, 1), "{stats:?}");
+}
+
+/// While the database is locked by another process, an inform is not acknowledged
+/// (it is not committed); once the lock goes, it is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_acknowledgement_before_the_commit() {
+    if !net_snmp() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("traps.sqlite");
+    let config = TrapdConfig {
+        listen: vec!["udp:127.0.0.1:0".to_owned()],
+        communities: vec!["public".to_owned()],
+        database: db.display().to_string(),
+        ..TrapdConfig::default()
+    };
+    let trapd = Trapd::bind(&config).await.expect("bind");
+    let to = trapd.local_addrs().expect("address")[0];
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let daemon = tokio::spawn(trapd.run(async {
+        let _ = stopped.await;
+    }));
+    let (locked, is_locked) = std::sync::mpsc::channel();
+    let blocker = std::thread::spawn({
+        let db = db.clone();
+        move || {
+            let connection = rusqlite::Connection::open(&db).expect("open");
+            connection.execute_batch("BEGIN EXCLUSIVE").expect("lock");
+            locked.send(()).expect("tell");
+            std::thread::sleep(Duration::from_millis(1_500));
+            connection.execute_batch("COMMIT").expect("unlock");
+        }
+    });
+    is_locked.recv().expect("locked");
+    let inform = net_snmp_tool(
+        "snmpinform",
+        args("-v 2c -c public -r 0 -t 1 {to} 5 1.3.6.1.6.3.1.1.5.1", to),
+    )
+    .await;
+    assert!(
+        !inform.status.success(),
+        "acknowledged while the database was locked"
+    );
+    blocker.join().expect("blocker");
+    let reader = Reader::open(&Database::Sqlite(db.clone()))
+        .await
+        .expect("reader");
+    assert_eq!(rows(&reader, 1).await.len(), 1, "stored once the lock went");
+    let _ = stop.send(());
+    let stats = daemon.await.expect("daemon");
+    // Its acknowledgement went out after the commit, too late for snmpinform.
+    assert_eq!((stats.stored, stats.acknowledged), (1, 1), "{stats:?}");
+}
