@@ -1,20 +1,19 @@
 //! The PostgreSQL backend: one connection per writer, reconnected with back-off when
-//! the server goes away. A batch is one transaction: the notifications' INSERTs
-//! pipelined on the connection, then every varbind of the batch in one multi-row
-//! INSERT (`unnest` of arrays).
+//! the server goes away. A batch is one transaction of two multi-row INSERTs: its
+//! notifications, then all their varbinds (each an `unnest` of one array per column).
 
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use futures_util::future::try_join_all;
+use std::collections::HashMap;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, IsolationLevel, NoTls, Statement};
 
 use crate::error::StoreError;
 use crate::migrate::{CREATE_MIGRATIONS_TABLE, MIGRATIONS, latest};
 use crate::query::{
-    NotificationRow, Param, Query, SecurityColumns, StoredNotification, VarbindRow, assemble,
-    insert_sql, select_sql, varbinds_sql,
+    INSERT_COLUMNS, NotificationRow, Param, Query, SecurityColumns, StoredNotification, VarbindRow,
+    assemble, select_sql, varbinds_sql,
 };
 use crate::record::to_micros;
 use crate::writer::{Backend, Entry, Stored, WriteError};
@@ -25,6 +24,18 @@ fn placeholder(n: usize) -> String {
 
 /// Serializes migrations across processes (any constant; "smic" in ASCII).
 const MIGRATION_LOCK: i64 = 0x736d_6963;
+
+/// Every notification of a batch in one statement: one array per column.
+fn insert_notifications_sql() -> String {
+    format!(
+        "INSERT INTO notifications ({INSERT_COLUMNS}) SELECT * FROM unnest(\
+         $1::bigint[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::text[], \
+         $7::bytea[], $8::bytea[], $9::text[], $10::bytea[], $11::bytea[], $12::bytea[], \
+         $13::integer[], $14::text[], $15::text[], $16::bigint[], $17::text[], $18::text[], \
+         $19::integer[], $20::integer[], $21::bytea[], $22::bytea[]) \
+         ON CONFLICT (dedup_key) DO NOTHING RETURNING id, dedup_key"
+    )
+}
 
 const INSERT_VARBINDS: &str = "INSERT INTO varbinds \
      (notification_id, position, oid, name, ber_type, value_text, value_raw) \
@@ -125,57 +136,81 @@ impl PgWriter {
 }
 
 async fn prepare(client: &Client) -> Result<(Statement, Statement), tokio_postgres::Error> {
-    let insert = client.prepare(&insert_sql(placeholder, true)).await?;
+    let insert = client.prepare(&insert_notifications_sql()).await?;
     let varbinds = client.prepare(INSERT_VARBINDS).await?;
     Ok((insert, varbinds))
 }
 
-/// One notification's INSERT; `None` when its key is already stored.
-async fn insert_one(
+/// The batch's notifications, inserted in one statement: the id of each entry, or
+/// `None` for a key already stored (or repeated earlier in the batch).
+async fn insert_notifications(
     tx: &tokio_postgres::Transaction<'_>,
     statement: &Statement,
-    entry: &Entry,
-) -> Result<Option<i64>, tokio_postgres::Error> {
-    let r = &entry.record;
-    let security = SecurityColumns::of(&r.security);
-    let v1 = r.v1.as_ref();
-    let received = to_micros(r.received_at);
-    let port = i32::from(r.source_port);
-    let uptime = i64::from(r.uptime);
-    let enterprise = v1.map(|v| v.enterprise.as_str());
-    let agent_addr = v1.map(|v| v.agent_addr.as_str());
-    let generic = v1.map(|v| v.generic);
-    let specific = v1.map(|v| v.specific);
-    let raw = r.raw_message.as_deref();
-    let key = &entry.key[..];
+    batch: &[Arc<Entry>],
+) -> Result<Vec<Option<i64>>, tokio_postgres::Error> {
+    let records = || batch.iter().map(|entry| &entry.record);
+    let security: Vec<SecurityColumns<'_>> = records()
+        .map(|r| SecurityColumns::of(&r.security))
+        .collect();
+    let v1 = || records().map(|r| r.v1.as_ref());
+    let received: Vec<i64> = records().map(|r| to_micros(r.received_at)).collect();
+    let sources: Vec<&str> = records().map(|r| r.source.as_str()).collect();
+    let ports: Vec<i32> = records().map(|r| i32::from(r.source_port)).collect();
+    let transports: Vec<&str> = records().map(|r| r.transport.as_str()).collect();
+    let versions: Vec<&str> = records().map(|r| r.version.as_str()).collect();
+    let kinds: Vec<&str> = records().map(|r| r.kind.as_str()).collect();
+    let communities: Vec<Option<&[u8]>> = security.iter().map(|s| s.community).collect();
+    let users: Vec<Option<&[u8]>> = security.iter().map(|s| s.user).collect();
+    let levels: Vec<Option<&str>> = security.iter().map(|s| s.level).collect();
+    let engines: Vec<Option<&[u8]>> = security.iter().map(|s| s.engine_id).collect();
+    let context_engines: Vec<Option<&[u8]>> =
+        security.iter().map(|s| s.context_engine_id).collect();
+    let context_names: Vec<Option<&[u8]>> = security.iter().map(|s| s.context_name).collect();
+    let request_ids: Vec<Option<i32>> = records().map(|r| r.request_id).collect();
+    let trap_oids: Vec<&str> = records().map(|r| r.trap_oid.as_str()).collect();
+    let trap_names: Vec<Option<&str>> = records().map(|r| r.trap_name.as_deref()).collect();
+    let uptimes: Vec<i64> = records().map(|r| i64::from(r.uptime)).collect();
+    let enterprises: Vec<Option<&str>> = v1().map(|v| v.map(|v| v.enterprise.as_str())).collect();
+    let agents: Vec<Option<&str>> = v1().map(|v| v.map(|v| v.agent_addr.as_str())).collect();
+    let generics: Vec<Option<i32>> = v1().map(|v| v.map(|v| v.generic)).collect();
+    let specifics: Vec<Option<i32>> = v1().map(|v| v.map(|v| v.specific)).collect();
+    let raws: Vec<Option<&[u8]>> = records().map(|r| r.raw_message.as_deref()).collect();
+    let keys: Vec<&[u8]> = batch.iter().map(|entry| &entry.key[..]).collect();
     let params: [&(dyn ToSql + Sync); crate::query::INSERT_ARITY] = [
         &received,
-        &r.source,
-        &port,
-        &r.transport,
-        &r.version.as_str(),
-        &r.kind.as_str(),
-        &security.community,
-        &security.user,
-        &security.level,
-        &security.engine_id,
-        &security.context_engine_id,
-        &security.context_name,
-        &r.request_id,
-        &r.trap_oid,
-        &r.trap_name,
-        &uptime,
-        &enterprise,
-        &agent_addr,
-        &generic,
-        &specific,
-        &raw,
-        &key,
+        &sources,
+        &ports,
+        &transports,
+        &versions,
+        &kinds,
+        &communities,
+        &users,
+        &levels,
+        &engines,
+        &context_engines,
+        &context_names,
+        &request_ids,
+        &trap_oids,
+        &trap_names,
+        &uptimes,
+        &enterprises,
+        &agents,
+        &generics,
+        &specifics,
+        &raws,
+        &keys,
     ];
-    Ok(tx
-        .query_opt(statement, &params)
-        .await?
-        .map(|row| row.get(0)))
+    let mut inserted: HashMap<Vec<u8>, i64> = HashMap::with_capacity(batch.len());
+    for row in tx.query(statement, &params).await? {
+        inserted.insert(row.try_get(1)?, row.try_get(0)?);
+    }
+    // Keys are unique, so each inserted row belongs to the first entry with its key;
+    // a later entry with the same key (an inform retransmitted within the batch) is
+    // the duplicate.
+    Ok(batch
+        .iter()
+        .map(|entry| inserted.remove(&entry.key[..]))
+        .collect())
 }
 
 impl Backend for PgWriter {
@@ -187,7 +222,7 @@ impl Backend for PgWriter {
             });
         };
         let tx = client.transaction().await.map_err(write_error)?;
-        let ids = try_join_all(batch.iter().map(|entry| insert_one(&tx, insert, entry)))
+        let ids = insert_notifications(&tx, insert, &batch)
             .await
             .map_err(write_error)?;
         let mut notification_ids = Vec::new();

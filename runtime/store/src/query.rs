@@ -64,14 +64,13 @@ pub(crate) const INSERT_COLUMNS: &str = "received_at_us, source_addr, source_por
 /// The number of [`INSERT_COLUMNS`].
 pub(crate) const INSERT_ARITY: usize = 22;
 
-/// `INSERT … ON CONFLICT DO NOTHING` with placeholders written by `placeholder(n)`
-/// (1-based): `?n` for SQLite, `$n` for PostgreSQL.
-pub(crate) fn insert_sql(placeholder: fn(usize) -> String, returning: bool) -> String {
+/// SQLite's one-row `INSERT … ON CONFLICT DO NOTHING`, placeholders written by
+/// `placeholder(n)` (1-based).
+pub(crate) fn insert_sql(placeholder: fn(usize) -> String) -> String {
     let values: Vec<String> = (1..=INSERT_ARITY).map(placeholder).collect();
     format!(
-        "INSERT INTO notifications ({INSERT_COLUMNS}) VALUES ({}) ON CONFLICT (dedup_key) DO NOTHING{}",
-        values.join(", "),
-        if returning { " RETURNING id" } else { "" }
+        "INSERT INTO notifications ({INSERT_COLUMNS}) VALUES ({}) ON CONFLICT (dedup_key) DO NOTHING",
+        values.join(", ")
     )
 }
 

@@ -109,7 +109,7 @@ impl SqliteWriter {
     pub(crate) fn new(connection: Connection) -> SqliteWriter {
         SqliteWriter {
             connection: Some(connection),
-            insert: insert_sql(placeholder, false),
+            insert: insert_sql(placeholder),
         }
     }
 }
