@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use common::pg::PgServer;
-use common::{exercise, trap};
+use common::{exercise, exercise_large, trap};
 use smic_store::{Database, Query, Reader, Store, StoreConfig, StoreError, Stored};
 
 fn config(server: &PgServer) -> StoreConfig {
@@ -29,6 +29,7 @@ async fn stores_every_kind_deduplicates_and_filters() {
     let (one, two) = (one.expect("open"), two.expect("open"));
     two.close().await;
     exercise(&one).await;
+    exercise_large(&one).await;
     // PostgreSQL refuses NUL in text: that record alone fails, its batch is stored.
     let mut bad = trap(100);
     bad.trap_name = Some("bad\0name".to_owned());
@@ -44,8 +45,8 @@ async fn stores_every_kind_deduplicates_and_filters() {
         .expect("reader");
     assert_eq!(
         reader.query(&Query::default()).await.expect("query").len(),
-        8,
-        "exercise's 7 and trap(101)"
+        9,
+        "exercise's 7, the large one and trap(101)"
     );
 }
 

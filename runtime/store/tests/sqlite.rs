@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{exercise, trap};
+use common::{exercise, exercise_large, trap};
 use smic_store::{Database, Query, Reader, SqliteSync, Store, StoreConfig, Stored, TrySubmitError};
 
 fn config(path: &Path) -> StoreConfig {
@@ -36,6 +36,7 @@ async fn stores_every_kind_deduplicates_and_filters() {
         .await
         .expect("open");
     exercise(&store).await;
+    exercise_large(&store).await;
     store.close().await;
 }
 

@@ -198,5 +198,43 @@ pub(crate) async fn exercise(store: &Store) {
     let stats = store.stats();
     assert_eq!(stats.inserted, 7, "{stats:?}");
     assert_eq!(stats.duplicates, 2, "{stats:?}");
+    assert_eq!(stats.rejected, 0, "{stats:?}");
     assert_eq!(stats.dropped_full, 0, "{stats:?}");
+}
+
+/// 10,000 varbinds, a 60 KB value, bytes that are not UTF-8: stored and read back
+/// unchanged.
+pub(crate) async fn exercise_large(store: &Store) {
+    let mut big = trap(500);
+    big.varbinds = (0..10_000)
+        .map(|i| VarbindRecord {
+            oid: format!("1.3.6.1.4.1.99999.2.{i}"),
+            name: None,
+            ber_type: 0x04,
+            value: format!("Hex-STRING: {i:04X}"),
+            raw: vec![0xff, 0xfe, (i % 256) as u8],
+        })
+        .collect();
+    big.varbinds.push(VarbindRecord {
+        oid: "1.3.6.1.4.1.99999.3".to_owned(),
+        name: Some("X::blob".to_owned()),
+        ber_type: 0x04,
+        value: "x".repeat(60_000),
+        raw: vec![0x80; 60_000],
+    });
+    big.raw_message = Some(vec![0xc0; 65_000]);
+    let Ok(Stored::Inserted(id)) = store.submit(big.clone()).await else {
+        panic!("the large record was not stored");
+    };
+    let found = store
+        .query(&Query {
+            after_id: Some(id - 1),
+            limit: Some(1),
+            ..Query::default()
+        })
+        .await
+        .expect("query");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].id, id);
+    assert!(found[0].record == big, "read back unchanged");
 }
