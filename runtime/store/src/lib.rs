@@ -145,11 +145,15 @@ impl Store {
     /// Stops taking records and waits until everything queued is committed (or
     /// refused). Other [`Submitter`]s still alive keep the writer running until they
     /// are dropped too.
-    pub async fn close(self) {
+    ///
+    /// Returns the writer's final counters.
+    pub async fn close(self) -> StoreStats {
+        let shared = self.submitter.shared();
         drop(self.submitter);
         if let Err(error) = self.writer.await {
             tracing::error!(%error, "the store's writer failed");
         }
+        shared.counters.snapshot()
     }
 }
 

@@ -223,6 +223,11 @@ impl Submitter {
     pub fn stats(&self) -> StoreStats {
         self.shared.counters.snapshot()
     }
+
+    /// The counters, without keeping the writer alive.
+    pub(crate) fn shared(&self) -> Arc<Shared> {
+        self.shared.clone()
+    }
 }
 
 /// The record of a job that never reached the writer (so its entry is not shared).

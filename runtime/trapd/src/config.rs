@@ -65,6 +65,15 @@ pub struct TrapdConfig {
     /// counted, and informs are left unacknowledged, so senders retransmit).
     #[serde(default = "default_queue")]
     pub queue_bound: usize,
+    /// `SO_RCVBUF` of each socket, in bytes: what the kernel holds while a burst is
+    /// being processed (Linux doubles it, and caps it at `net.core.rmem_max`).
+    /// Default: the system's.
+    #[serde(default)]
+    pub receive_buffer: Option<usize>,
+    /// Sockets per listen address (`SO_REUSEPORT`; the kernel spreads senders over
+    /// them, each served on its own task). Default: one per core.
+    #[serde(default)]
+    pub sockets_per_address: Option<usize>,
 }
 
 /// One SNMPv3 user.
@@ -109,6 +118,8 @@ impl Default for TrapdConfig {
             database: default_database(),
             store_raw: false,
             queue_bound: default_queue(),
+            receive_buffer: None,
+            sockets_per_address: None,
         }
     }
 }

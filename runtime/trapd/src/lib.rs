@@ -100,9 +100,17 @@ impl Trapd {
         let receiver = config.receiver()?;
         let addresses = config.udp_addresses()?;
         let store = Store::open(config.store()?).await?;
-        let mut sockets = Vec::with_capacity(addresses.len());
+        let per_address = config.sockets_per_address.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        });
+        let mut sockets = Vec::new();
         for address in addresses {
-            sockets.push(Arc::new(UdpSocket::bind(address).await?));
+            let first = udp_socket(address, config.receive_buffer)?;
+            let bound = first.local_addr()?;
+            sockets.push(Arc::new(first));
+            for _ in 1..per_address.max(1) {
+                sockets.push(Arc::new(udp_socket(bound, config.receive_buffer)?));
+            }
         }
         let mut registry = Registry::new();
         smic_mibs::register_all(&mut registry);
@@ -116,9 +124,16 @@ impl Trapd {
         })
     }
 
-    /// The addresses listened on.
+    /// The addresses listened on (each once, however many sockets share it).
     pub fn local_addrs(&self) -> std::io::Result<Vec<SocketAddr>> {
-        self.sockets.iter().map(|s| s.local_addr()).collect()
+        let mut addresses: Vec<SocketAddr> = Vec::new();
+        for socket in &self.sockets {
+            let address = socket.local_addr()?;
+            if !addresses.contains(&address) {
+                addresses.push(address);
+            }
+        }
+        Ok(addresses)
     }
 
     /// The counters, readable while the daemon runs.
@@ -151,10 +166,28 @@ impl Trapd {
             }
         }
         drop(shared);
-        let store_stats = self.store.stats();
-        self.store.close().await;
+        let store_stats = self.store.close().await;
         stats(&self.counters, store_stats)
     }
+}
+
+/// A non-blocking UDP socket bound to `address` with `SO_REUSEPORT` (so several can
+/// share it) and the receive buffer asked for.
+fn udp_socket(address: SocketAddr, receive_buffer: Option<usize>) -> std::io::Result<UdpSocket> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(
+        Domain::for_address(address),
+        Type::DGRAM,
+        Some(Protocol::UDP),
+    )?;
+    #[cfg(unix)]
+    socket.set_reuse_port(true)?;
+    if let Some(bytes) = receive_buffer {
+        socket.set_recv_buffer_size(bytes)?;
+    }
+    socket.set_nonblocking(true)?;
+    socket.bind(&address.into())?;
+    UdpSocket::from_std(socket.into())
 }
 
 fn stats(counters: &Counters, store: smic_store::StoreStats) -> TrapdStats {
