@@ -1,0 +1,290 @@
+//! The daemon's configuration: a TOML file (see `examples/trapd.toml`).
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use serde::Deserialize;
+use smic_snmp::notify::ReceiverConfig;
+use smic_snmp::usm::{AuthProtocol, LocalEngine, PrivProtocol, User};
+use smic_store::{Database, StoreConfig};
+
+/// Why a configuration is refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// Not TOML, or not the fields this program knows (the message names the line).
+    #[error("{0}")]
+    Toml(#[from] toml::de::Error),
+    /// A listen address that is not `udp:HOST:PORT` or `HOST:PORT`.
+    #[error("listen address {0:?}: expected udp:HOST:PORT (e.g. udp:0.0.0.0:162)")]
+    Listen(String),
+    /// A listen transport this version does not have.
+    #[error("listen address {0:?}: only UDP is supported so far")]
+    Transport(String),
+    /// A database URL that is neither SQLite nor PostgreSQL.
+    #[error(transparent)]
+    Database(#[from] smic_store::StoreError),
+    /// An SNMPv3 user whose protocols or passwords do not fit.
+    #[error("user {user:?}: {reason}")]
+    User {
+        /// The user's name.
+        user: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// An engine id that is not hexadecimal, or not 5 to 32 octets (RFC 3411).
+    #[error("engine_id {0:?}: expected 5 to 32 octets in hexadecimal")]
+    EngineId(String),
+}
+
+/// The configuration file.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct TrapdConfig {
+    /// Where to listen: `udp:HOST:PORT` (or `HOST:PORT`). Default `udp:0.0.0.0:162`.
+    #[serde(default = "default_listen")]
+    pub listen: Vec<String>,
+    /// Communities accepted from SNMPv1 and SNMPv2c senders. Nothing is accepted
+    /// without one (no community means no v1/v2c notifications).
+    #[serde(default)]
+    pub communities: Vec<String>,
+    /// SNMPv3 users.
+    #[serde(default)]
+    pub users: Vec<UserConfig>,
+    /// This receiver's engine id in hex (authoritative for SNMPv3 informs); default
+    /// one derived from the text `smic-trapd`.
+    #[serde(default)]
+    pub engine_id: Option<String>,
+    /// Where notifications are stored: an SQLite path (default `traps.sqlite`) or a
+    /// `postgresql://` URL.
+    #[serde(default = "default_database")]
+    pub database: String,
+    /// Keep each message's bytes as received (`raw_message`).
+    #[serde(default)]
+    pub store_raw: bool,
+    /// The most notifications waiting to be written; past it they are dropped (and
+    /// counted, and informs are left unacknowledged, so senders retransmit).
+    #[serde(default = "default_queue")]
+    pub queue_bound: usize,
+    /// `SO_RCVBUF` of each socket, in bytes: what the kernel holds while a burst is
+    /// being processed (Linux doubles it, and caps it at `net.core.rmem_max`).
+    /// Default: the system's.
+    #[serde(default)]
+    pub receive_buffer: Option<usize>,
+    /// Sockets per listen address (`SO_REUSEPORT`; the kernel spreads senders over
+    /// them, each served on its own task). Default: one per core.
+    #[serde(default)]
+    pub sockets_per_address: Option<usize>,
+}
+
+/// One SNMPv3 user.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct UserConfig {
+    /// The user name.
+    pub name: String,
+    /// `MD5`, `SHA`, `SHA-224`, `SHA-256`, `SHA-384`, `SHA-512`.
+    #[serde(default)]
+    pub auth_protocol: Option<String>,
+    /// The authentication password (at least 8 characters).
+    #[serde(default)]
+    pub auth_password: Option<String>,
+    /// `DES`, `3DES`, `AES`, `AES-192`, `AES-256`, `AES-192-C`, `AES-256-C`.
+    #[serde(default)]
+    pub privacy_protocol: Option<String>,
+    /// The privacy password.
+    #[serde(default)]
+    pub privacy_password: Option<String>,
+}
+
+fn default_listen() -> Vec<String> {
+    vec!["udp:0.0.0.0:162".to_owned()]
+}
+
+fn default_database() -> String {
+    "traps.sqlite".to_owned()
+}
+
+fn default_queue() -> usize {
+    10_000
+}
+
+impl Default for TrapdConfig {
+    fn default() -> TrapdConfig {
+        TrapdConfig {
+            listen: default_listen(),
+            communities: Vec::new(),
+            users: Vec::new(),
+            engine_id: None,
+            database: default_database(),
+            store_raw: false,
+            queue_bound: default_queue(),
+            receive_buffer: None,
+            sockets_per_address: None,
+        }
+    }
+}
+
+impl TrapdConfig {
+    /// Reads a configuration file's text.
+    pub fn parse(text: &str) -> Result<TrapdConfig, ConfigError> {
+        Ok(toml::from_str(text)?)
+    }
+
+    /// The UDP addresses to listen on.
+    pub fn udp_addresses(&self) -> Result<Vec<SocketAddr>, ConfigError> {
+        self.listen
+            .iter()
+            .map(|listen| {
+                let address = match listen.split_once(':') {
+                    Some(("udp", rest)) => rest,
+                    Some(("tcp" | "unix" | "tls" | "dtls", _)) => {
+                        return Err(ConfigError::Transport(listen.clone()));
+                    }
+                    _ => listen.as_str(),
+                };
+                address
+                    .parse()
+                    .map_err(|_| ConfigError::Listen(listen.clone()))
+            })
+            .collect()
+    }
+
+    /// The store's configuration.
+    pub fn store(&self) -> Result<StoreConfig, ConfigError> {
+        Ok(StoreConfig {
+            queue_bound: self.queue_bound,
+            ..StoreConfig::new(Database::parse(&self.database)?)
+        })
+    }
+
+    /// The receiver's: communities, users with their keys, the engine.
+    pub fn receiver(&self) -> Result<ReceiverConfig, ConfigError> {
+        let engine_id = match &self.engine_id {
+            Some(hex) => parse_engine_id(hex)?,
+            None => LocalEngine::text_id(8072, "smic-trapd"),
+        };
+        Ok(ReceiverConfig {
+            communities: self
+                .communities
+                .iter()
+                .map(|c| c.as_bytes().to_vec())
+                .collect(),
+            users: self
+                .users
+                .iter()
+                .map(UserConfig::user)
+                .collect::<Result<_, _>>()?,
+            // Boots stay 1 until the daemon keeps them across restarts (RFC 3414 wants
+            // them incremented); senders follow a reset clock through Reports.
+            engine: LocalEngine::new(engine_id, 1, Instant::now()),
+        })
+    }
+}
+
+impl UserConfig {
+    /// The USM user, keys derived from the passwords.
+    fn user(&self) -> Result<User, ConfigError> {
+        let fail = |reason: String| ConfigError::User {
+            user: self.name.clone(),
+            reason,
+        };
+        let mut user = User::new(self.name.as_bytes());
+        match (&self.auth_protocol, &self.auth_password) {
+            (None, None) => {}
+            (Some(name), Some(password)) => {
+                let protocol = AuthProtocol::from_name(name)
+                    .ok_or_else(|| fail(format!("unknown authentication protocol {name:?}")))?;
+                user = user
+                    .with_auth(protocol, password.as_bytes())
+                    .map_err(|e| fail(e.to_string()))?;
+            }
+            _ => {
+                return Err(fail(
+                    "auth_protocol and auth_password go together".to_owned(),
+                ));
+            }
+        }
+        match (&self.privacy_protocol, &self.privacy_password) {
+            (None, None) => {}
+            (Some(_), Some(_)) if self.auth_protocol.is_none() => {
+                return Err(fail("privacy needs authentication".to_owned()));
+            }
+            (Some(name), Some(password)) => {
+                let protocol = PrivProtocol::from_name(name)
+                    .ok_or_else(|| fail(format!("unknown privacy protocol {name:?}")))?;
+                user = user
+                    .with_privacy(protocol, password.as_bytes())
+                    .map_err(|e| fail(e.to_string()))?;
+            }
+            _ => {
+                return Err(fail(
+                    "privacy_protocol and privacy_password go together".to_owned(),
+                ));
+            }
+        }
+        Ok(user)
+    }
+}
+
+fn parse_engine_id(text: &str) -> Result<Vec<u8>, ConfigError> {
+    let hex = text.trim_start_matches("0x");
+    let bad = || ConfigError::EngineId(text.to_owned());
+    if hex.len() % 2 != 0 || !(10..=64).contains(&hex.len()) {
+        return Err(bad());
+    }
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2).ok_or_else(bad)?, 16).map_err(|_| bad()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_file_is_valid() {
+        let config = TrapdConfig::parse(include_str!("../examples/trapd.toml")).expect("parses");
+        assert_eq!(
+            config.udp_addresses().expect("addresses"),
+            [
+                "0.0.0.0:162".parse().expect("addr"),
+                "[::]:162".parse().expect("addr")
+            ]
+        );
+        assert_eq!(config.communities, ["public"]);
+        let receiver = config.receiver().expect("receiver");
+        assert_eq!(receiver.users.len(), 2);
+        assert!(config.store().is_ok());
+    }
+
+    #[test]
+    fn defaults_and_refusals() {
+        let config = TrapdConfig::parse("").expect("empty is the defaults");
+        assert_eq!(config, TrapdConfig::default());
+        assert!(TrapdConfig::parse("listen = 162").is_err());
+        assert!(
+            TrapdConfig::parse("colour = 'blue'").is_err(),
+            "unknown fields"
+        );
+        let tcp = TrapdConfig::parse("listen = ['tcp:0.0.0.0:162']").expect("parses");
+        assert!(matches!(
+            tcp.udp_addresses(),
+            Err(ConfigError::Transport(_))
+        ));
+        let bad = TrapdConfig::parse("listen = ['udp:nowhere']").expect("parses");
+        assert!(matches!(bad.udp_addresses(), Err(ConfigError::Listen(_))));
+        let user = TrapdConfig::parse(
+            "[[users]]\nname = 'u'\nauth_protocol = 'SHA'\nauth_password = 'short'",
+        )
+        .expect("parses");
+        assert!(matches!(user.receiver(), Err(ConfigError::User { .. })));
+        let engine = TrapdConfig::parse("engine_id = '80001f88'").expect("parses");
+        assert!(matches!(engine.receiver(), Err(ConfigError::EngineId(_))));
+        let engine = TrapdConfig::parse("engine_id = '80001f8804736d6963'").expect("parses");
+        assert_eq!(
+            engine.receiver().expect("engine").engine.id(),
+            [0x80, 0, 0x1f, 0x88, 4, b's', b'm', b'i', b'c']
+        );
+    }
+}

@@ -1,0 +1,85 @@
+//! Datagrams that are not notifications the daemon may store: refused and counted,
+//! nothing stored, and the daemon goes on receiving.
+
+use std::time::Duration;
+
+use smic_mibs::snmpv2_mib::ColdStart;
+use smic_snmp::message::AnyPdu;
+use smic_snmp::notify::Notice;
+use smic_snmp::{Message, Pdu, PduType, Version};
+use smic_store::{Database, Query, Reader};
+use smic_trapd::{Trapd, TrapdConfig};
+use tokio::net::UdpSocket;
+
+fn trap(community: &[u8], kind: PduType) -> Vec<u8> {
+    Message {
+        version: Version::V2c,
+        community: community.to_vec(),
+        pdu: AnyPdu::Pdu(Pdu {
+            kind,
+            request_id: 7,
+            error_status: 0,
+            error_index: 0,
+            varbinds: Notice::typed(&ColdStart, 100).to_varbinds(),
+        }),
+    }
+    .encode()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_and_unauthorized_datagrams_are_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("traps.sqlite");
+    let config = TrapdConfig {
+        listen: vec!["udp:127.0.0.1:0".to_owned()],
+        communities: vec!["public".to_owned()],
+        database: db.display().to_string(),
+        ..TrapdConfig::default()
+    };
+    let trapd = Trapd::bind(&config).await.expect("bind");
+    let to = trapd.local_addrs().expect("address")[0];
+    let counters = trapd.counters();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let daemon = tokio::spawn(trapd.run(async {
+        let _ = stopped.await;
+    }));
+
+    let good = trap(b"public", PduType::TrapV2);
+    let mut trailing = good.clone();
+    trailing.push(0);
+    let bad: Vec<Vec<u8>> = vec![
+        Vec::new(),
+        vec![0x30],
+        vec![0x30, 0x84, 0xff, 0xff, 0xff, 0xff],
+        b"not SNMP at all".to_vec(),
+        good[..good.len() - 3].to_vec(),
+        trailing,
+        trap(b"wrong", PduType::TrapV2),
+        trap(b"public", PduType::Get),
+        (0..=255u8).cycle().take(2_000).collect(),
+    ];
+    let socket = UdpSocket::bind("127.0.0.1:0").await.expect("socket");
+    for datagram in &bad {
+        socket.send_to(datagram, to).await.expect("send");
+    }
+    socket.send_to(&good, to).await.expect("send");
+
+    let reader = Reader::open(&Database::Sqlite(db)).await.expect("reader");
+    let mut stored = Vec::new();
+    for _ in 0..200 {
+        stored = reader.query(&Query::default()).await.expect("query");
+        if !stored.is_empty() && counters.snapshot().refused >= bad.len() as u64 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(stored.len(), 1, "only the good trap is stored");
+    assert_eq!(
+        stored[0].record.trap_name.as_deref(),
+        Some("SNMPv2-MIB::coldStart")
+    );
+    assert_eq!(counters.snapshot().refused, bad.len() as u64);
+    let _ = stop.send(());
+    let stats = daemon.await.expect("daemon");
+    assert_eq!((stats.received, stats.stored), (1, 1), "{stats:?}");
+}

@@ -1,0 +1,347 @@
+//! net-snmp's `snmptrap` and `snmpinform` against the daemon on 127.0.0.1, the rows
+//! read back from SQLite.
+
+use std::net::SocketAddr;
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use smic_store::{Database, PduKind, Query, Reader, Security, SnmpVersion, StoredNotification};
+use smic_trapd::{Trapd, TrapdConfig};
+
+/// Whether net-snmp's tools are here; under `CI` they must be.
+fn net_snmp() -> bool {
+    let found = ["snmptrap", "snmpinform"].iter().all(|tool| {
+        Command::new(tool)
+            .arg("-V")
+            .output()
+            .is_ok_and(|out| out.status.success())
+    });
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "net-snmp's snmptrap/snmpinform are missing (apt-get install snmp) and CI is set"
+        );
+        eprintln!(
+            "SKIPPED: net-snmp's snmptrap/snmpinform are not installed (apt-get install snmp)"
+        );
+    }
+    found
+}
+
+/// Runs a net-snmp tool with no MIBs loaded (numeric OIDs only).
+async fn net_snmp_tool(tool: &'static str, args: Vec<String>) -> Output {
+    tokio::task::spawn_blocking(move || {
+        Command::new(tool)
+            .args(["-m", ""])
+            .args(&args)
+            .output()
+            .expect("run net-snmp")
+    })
+    .await
+    .expect("tool task")
+}
+
+fn args(line: &str, to: SocketAddr) -> Vec<String> {
+    line.replace("{to}", &to.to_string())
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The rows stored so far, waiting up to two seconds for `count` of them.
+async fn rows(reader: &Reader, count: usize) -> Vec<StoredNotification> {
+    for _ in 0..200 {
+        let rows = reader.query(&Query::default()).await.expect("query");
+        if rows.len() >= count {
+            return rows;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    reader.query(&Query::default()).await.expect("query")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn net_snmp_traps_and_informs_land_in_sqlite() {
+    if !net_snmp() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("traps.sqlite");
+    let config = TrapdConfig {
+        listen: vec!["udp:127.0.0.1:0".to_owned()],
+        communities: vec!["public".to_owned()],
+        database: db.display().to_string(),
+        store_raw: true,
+        ..TrapdConfig::default()
+    };
+    let trapd = Trapd::bind(&config).await.expect("bind");
+    let to = trapd.local_addrs().expect("address")[0];
+    let counters = trapd.counters();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let daemon = tokio::spawn(trapd.run(async {
+        let _ = stopped.await;
+    }));
+    let reader = Reader::open(&Database::Sqlite(db.clone()))
+        .await
+        .expect("reader");
+
+    // An inform is acknowledged (exit code 0) only once it is committed: the row is
+    // there as soon as snmpinform returns, without waiting.
+    let inform = net_snmp_tool(
+        "snmpinform",
+        args(
+            "-v 2c -c public -r 0 -t 5 {to} 777 1.3.6.1.6.3.1.1.5.4 1.3.6.1.2.1.2.2.1.1.4 i 4",
+            to,
+        ),
+    )
+    .await;
+    assert!(
+        inform.status.success(),
+        "snmpinform: {}",
+        String::from_utf8_lossy(&inform.stderr)
+    );
+    let now = reader.query(&Query::default()).await.expect("query");
+    assert_eq!(
+        now.len(),
+        1,
+        "the inform was stored before it was acknowledged"
+    );
+    let row = &now[0].record;
+    assert_eq!(row.kind, PduKind::Inform);
+    assert_eq!(row.version, SnmpVersion::V2c);
+    assert_eq!(row.trap_name.as_deref(), Some("IF-MIB::linkUp"));
+    assert_eq!(row.uptime, 777);
+    assert!(row.request_id.is_some());
+
+    let trap = net_snmp_tool(
+        "snmptrap",
+        args(
+            "-v 2c -c public {to} 1234 1.3.6.1.6.3.1.1.5.3 \
+             1.3.6.1.2.1.2.2.1.1.3 i 3 1.3.6.1.2.1.2.2.1.7.3 i 2 1.3.6.1.2.1.2.2.1.2.3 s eth0",
+            to,
+        ),
+    )
+    .await;
+    assert!(trap.status.success());
+    let v1 = net_snmp_tool(
+        "snmptrap",
+        args(
+            "-v 1 -c public {to} 1.3.6.1.4.1.8072.2.3 127.0.0.1 6 17 4321 \
+             1.3.6.1.4.1.8072.2.3.2.1 i 5",
+            to,
+        ),
+    )
+    .await;
+    assert!(v1.status.success());
+    // A wrong community is refused: nothing stored, no acknowledgement.
+    let refused = net_snmp_tool(
+        "snmpinform",
+        args("-v 2c -c secret -r 0 -t 1 {to} 1 1.3.6.1.6.3.1.1.5.1", to),
+    )
+    .await;
+    assert!(
+        !refused.status.success(),
+        "an unknown community is not acknowledged"
+    );
+
+    let stored = rows(&reader, 3).await;
+    assert_eq!(stored.len(), 3, "{stored:#?}");
+    let trap = &stored[1].record;
+    assert_eq!(trap.kind, PduKind::Trap);
+    assert_eq!(trap.source, "127.0.0.1");
+    assert_eq!(trap.transport, "udp");
+    assert_eq!(trap.security, Security::Community(b"public".to_vec()));
+    assert_eq!(trap.trap_oid, "1.3.6.1.6.3.1.1.5.3");
+    assert_eq!(trap.trap_name.as_deref(), Some("IF-MIB::linkDown"));
+    assert_eq!(trap.uptime, 1234);
+    assert!(
+        trap.raw_message
+            .as_ref()
+            .is_some_and(|raw| raw.first() == Some(&0x30))
+    );
+    let shown: Vec<(Option<&str>, &str, u8)> = trap
+        .varbinds
+        .iter()
+        .map(|vb| (vb.name.as_deref(), vb.value.as_str(), vb.ber_type))
+        .collect();
+    assert_eq!(shown.len(), 3, "{shown:?}");
+    assert_eq!(shown[0], (Some("IF-MIB::ifIndex.3"), "INTEGER: 3", 0x02));
+    assert_eq!(
+        shown[1],
+        (Some("IF-MIB::ifAdminStatus.3"), "INTEGER: down(2)", 0x02),
+        "the enumeration's label"
+    );
+    assert_eq!(shown[2], (Some("IF-MIB::ifDescr.3"), "STRING: eth0", 0x04));
+    assert_eq!(trap.varbinds[2].raw, b"eth0");
+
+    let v1 = &stored[2].record;
+    assert_eq!(v1.kind, PduKind::V1Trap);
+    assert_eq!(v1.version, SnmpVersion::V1);
+    assert_eq!(v1.request_id, None);
+    assert_eq!(v1.trap_oid, "1.3.6.1.4.1.8072.2.3.0.17", "RFC 3584 §3.1");
+    assert_eq!(v1.uptime, 4321);
+    let fields = v1.v1.as_ref().expect("v1 fields");
+    assert_eq!(
+        (
+            fields.enterprise.as_str(),
+            fields.agent_addr.as_str(),
+            fields.generic,
+            fields.specific
+        ),
+        ("1.3.6.1.4.1.8072.2.3", "127.0.0.1", 6, 17)
+    );
+    assert_eq!(v1.varbinds[0].oid, "1.3.6.1.4.1.8072.2.3.2.1");
+
+    let _ = stop.send(());
+    let stats = daemon.await.expect("daemon");
+    assert_eq!(stats.stored, 3, "{stats:?}");
+    assert_eq!(stats.acknowledged, 1, "{stats:?}");
+    assert!(stats.refused >= 1, "{stats:?}");
+    assert_eq!(counters.snapshot().received, 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn net_snmp_v3_informs_and_traps_land_in_sqlite() {
+    if !net_snmp() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("traps.sqlite");
+    let config = TrapdConfig::parse(&format!(
+        "listen = ['udp:127.0.0.1:0']\n\
+         database = '{}'\n\
+         engine_id = '80001f8804736d69632d74657374'\n\
+         [[users]]\n\
+         name = 'monitor'\n\
+         auth_protocol = 'SHA'\n\
+         auth_password = 'authpass1'\n\
+         privacy_protocol = 'AES'\n\
+         privacy_password = 'privpass1'\n",
+        db.display()
+    ))
+    .expect("config");
+    let trapd = Trapd::bind(&config).await.expect("bind");
+    let to = trapd.local_addrs().expect("address")[0];
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let daemon = tokio::spawn(trapd.run(async {
+        let _ = stopped.await;
+    }));
+    let reader = Reader::open(&Database::Sqlite(db.clone()))
+        .await
+        .expect("reader");
+    let security = "-v 3 -u monitor -l authPriv -a SHA -A authpass1 -x AES -X privpass1";
+
+    // The inform: net-snmp discovers this receiver's engine, then sends.
+    let inform = net_snmp_tool(
+        "snmpinform",
+        args(
+            &format!("{security} -r 1 -t 3 {{to}} 99 1.3.6.1.6.3.1.1.5.1"),
+            to,
+        ),
+    )
+    .await;
+    assert!(
+        inform.status.success(),
+        "snmpinform -v3: {}",
+        String::from_utf8_lossy(&inform.stderr)
+    );
+    let now = reader.query(&Query::default()).await.expect("query");
+    assert_eq!(now.len(), 1, "stored before it was acknowledged");
+    let row = &now[0].record;
+    assert_eq!((row.kind, row.version), (PduKind::Inform, SnmpVersion::V3));
+    assert_eq!(row.trap_name.as_deref(), Some("SNMPv2-MIB::coldStart"));
+    assert!(
+        matches!(
+            &row.security,
+            Security::Usm { user, level: smic_store::SecurityLevel::AuthPriv, engine_id, .. }
+                if user == b"monitor" && engine_id == b"\x80\x00\x1f\x88\x04smic-test"
+        ),
+        "{:?}",
+        row.security
+    );
+
+    // A trap, from the sender's own engine.
+    let trap = net_snmp_tool(
+        "snmptrap",
+        args(
+            &format!("{security} -e 0x80001f880474726170 {{to}} 55 1.3.6.1.6.3.1.1.5.2"),
+            to,
+        ),
+    )
+    .await;
+    assert!(
+        trap.status.success(),
+        "{}",
+        String::from_utf8_lossy(&trap.stderr)
+    );
+    let stored = rows(&reader, 2).await;
+    assert_eq!(stored.len(), 2);
+    let trap = &stored[1].record;
+    assert_eq!((trap.kind, trap.version), (PduKind::Trap, SnmpVersion::V3));
+    assert_eq!(trap.trap_name.as_deref(), Some("SNMPv2-MIB::warmStart"));
+    assert!(
+        matches!(
+            &trap.security,
+            Security::Usm { engine_id, .. } if engine_id == b"\x80\x00\x1f\x88\x04trap"
+        ),
+        "{:?}",
+        trap.security
+    );
+
+    let _ = stop.send(());
+    let stats = daemon.await.expect("daemon");
+    assert_eq!((stats.stored, stats.acknowledged), (2, 1), "{stats:?}");
+}
+
+/// While the database is locked by another process, an inform is not acknowledged
+/// (it is not committed); once the lock goes, it is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_acknowledgement_before_the_commit() {
+    if !net_snmp() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("traps.sqlite");
+    let config = TrapdConfig {
+        listen: vec!["udp:127.0.0.1:0".to_owned()],
+        communities: vec!["public".to_owned()],
+        database: db.display().to_string(),
+        ..TrapdConfig::default()
+    };
+    let trapd = Trapd::bind(&config).await.expect("bind");
+    let to = trapd.local_addrs().expect("address")[0];
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let daemon = tokio::spawn(trapd.run(async {
+        let _ = stopped.await;
+    }));
+    let (locked, is_locked) = std::sync::mpsc::channel();
+    let blocker = std::thread::spawn({
+        let db = db.clone();
+        move || {
+            let connection = rusqlite::Connection::open(&db).expect("open");
+            connection.execute_batch("BEGIN EXCLUSIVE").expect("lock");
+            locked.send(()).expect("tell");
+            std::thread::sleep(Duration::from_millis(1_500));
+            connection.execute_batch("COMMIT").expect("unlock");
+        }
+    });
+    is_locked.recv().expect("locked");
+    let inform = net_snmp_tool(
+        "snmpinform",
+        args("-v 2c -c public -r 0 -t 1 {to} 5 1.3.6.1.6.3.1.1.5.1", to),
+    )
+    .await;
+    assert!(
+        !inform.status.success(),
+        "acknowledged while the database was locked"
+    );
+    blocker.join().expect("blocker");
+    let reader = Reader::open(&Database::Sqlite(db.clone()))
+        .await
+        .expect("reader");
+    assert_eq!(rows(&reader, 1).await.len(), 1, "stored once the lock went");
+    let _ = stop.send(());
+    let stats = daemon.await.expect("daemon");
+    // Its acknowledgement went out after the commit, too late for snmpinform.
+    assert_eq!((stats.stored, stats.acknowledged), (1, 1), "{stats:?}");
+}
