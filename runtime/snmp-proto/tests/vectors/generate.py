@@ -27,7 +27,7 @@ Usage (from the repository root):
 
     python3 -m venv /tmp/pysnmp-venv
     /tmp/pysnmp-venv/bin/pip install pysnmp==7.1.30 cryptography
-    /tmp/pysnmp-venv/bin/python runtime/snmp/tests/vectors/generate.py
+    /tmp/pysnmp-venv/bin/python runtime/snmp-proto/tests/vectors/generate.py
 
 It needs snmpd and snmpget on PATH (Debian: `apt-get install snmpd snmp`); it starts
 snmpd on a free port of 127.0.0.1 for a few seconds, three times, with configuration
