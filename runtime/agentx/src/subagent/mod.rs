@@ -36,8 +36,7 @@ use tracing::{debug, info, warn};
 pub use serve::ServeLimits;
 
 use crate::wire::{
-    Body, ByteOrder, CloseReason, Flags, Open, Range, Register, Response, ResponseError,
-    Unregister,
+    Body, ByteOrder, CloseReason, Flags, Open, Range, Register, Response, ResponseError, Unregister,
 };
 use serve::Dispatcher;
 use session::{Incoming, Lost, Session, Stream};
@@ -633,7 +632,9 @@ impl Subagent {
                         End::Lost(lost) => warn!(?lost, "AgentX session lost"),
                     }
                 }
-                Err(error) => debug!(%error, master = %self.config.master, "cannot open an AgentX session"),
+                Err(error) => {
+                    debug!(%error, master = %self.config.master, "cannot open an AgentX session")
+                }
             }
             let _ = self.state.send(State::Connecting);
             // The wait between attempts: requests fail at once meanwhile.
@@ -679,32 +680,9 @@ impl Subagent {
         }
     }
 
-    async fn connect(&self) -> std::io::Result<Box<dyn Stream>> {
-        let timeout = self.config.request_timeout;
-        let connect = async {
-            Ok::<Box<dyn Stream>, std::io::Error>(match &self.config.master {
-                MasterAddress::Tcp(addr) => {
-                    let stream = tokio::net::TcpStream::connect(addr).await?;
-                    stream.set_nodelay(true)?;
-                    Box::new(stream)
-                }
-                #[cfg(unix)]
-                MasterAddress::Unix(path) => Box::new(tokio::net::UnixStream::connect(path).await?),
-                #[cfg(not(unix))]
-                MasterAddress::Unix(_) => {
-                    return Err(std::io::ErrorKind::Unsupported.into());
-                }
-            })
-        };
-        tokio::time::timeout(timeout, connect)
-            .await
-            .map_err(|_| std::io::Error::from(std::io::ErrorKind::TimedOut))?
-    }
-
     /// Connects, opens a session and sends every registration.
     async fn connect_and_open(&mut self) -> Result<Session, SubagentError> {
-        let stream = self
-            .connect()
+        let stream = connect(&self.config)
             .await
             .map_err(|e| SubagentError::Io(e.to_string()))?;
         let mut session = Session::new(
@@ -720,7 +698,9 @@ impl Subagent {
         });
         let started = self.handle.started;
         let (pdu, res) = session
-            .call(open, None, Flags::NONE, &mut self.dispatcher, || centiseconds(started))
+            .call(open, None, Flags::NONE, &mut self.dispatcher, || {
+                centiseconds(started)
+            })
             .await?;
         if res.error != ResponseError::NO_ERROR {
             return Err(SubagentError::Refused {
@@ -764,7 +744,9 @@ impl Subagent {
     ) -> Result<Response, SubagentError> {
         let started = self.handle.started;
         let (_, res) = session
-            .call(body, context, flags, &mut self.dispatcher, || centiseconds(started))
+            .call(body, context, flags, &mut self.dispatcher, || {
+                centiseconds(started)
+            })
             .await?;
         if res.error != ResponseError::NO_ERROR {
             return Err(SubagentError::Refused {
@@ -807,7 +789,10 @@ impl Subagent {
                 Event::Incoming(Err(lost)) => Err(lost),
                 Event::Incoming(Ok(Incoming::Pdu(pdu))) => {
                     if matches!(pdu.body, Body::Response(_)) {
-                        debug!(packet_id = pdu.packet_id, "a Response to no pending request");
+                        debug!(
+                            packet_id = pdu.packet_id,
+                            "a Response to no pending request"
+                        );
                         Ok(())
                     } else {
                         session
@@ -893,6 +878,28 @@ impl Subagent {
 enum Reply {
     Response(oneshot::Sender<Result<Response, SubagentError>>),
     Done(oneshot::Sender<Result<(), SubagentError>>),
+}
+
+/// A stream to the master, within the request timeout.
+async fn connect(config: &Config) -> std::io::Result<Box<dyn Stream>> {
+    let connect = async {
+        Ok::<Box<dyn Stream>, std::io::Error>(match &config.master {
+            MasterAddress::Tcp(addr) => {
+                let stream = tokio::net::TcpStream::connect(addr).await?;
+                stream.set_nodelay(true)?;
+                Box::new(stream)
+            }
+            #[cfg(unix)]
+            MasterAddress::Unix(path) => Box::new(tokio::net::UnixStream::connect(path).await?),
+            #[cfg(not(unix))]
+            MasterAddress::Unix(_) => {
+                return Err(std::io::ErrorKind::Unsupported.into());
+            }
+        })
+    };
+    tokio::time::timeout(config.request_timeout, connect)
+        .await
+        .map_err(|_| std::io::Error::from(std::io::ErrorKind::TimedOut))?
 }
 
 /// Hundredths of a second since `started`, wrapping as TimeTicks do.

@@ -315,10 +315,7 @@ fn encoded_len(vb: &VarBind) -> usize {
     let octets = |n: usize| 4 + n.div_ceil(4) * 4;
     4 + oid(&vb.oid)
         + match &vb.value {
-            Value::Integer(_)
-            | Value::Counter32(_)
-            | Value::Gauge32(_)
-            | Value::TimeTicks(_) => 4,
+            Value::Integer(_) | Value::Counter32(_) | Value::Gauge32(_) | Value::TimeTicks(_) => 4,
             Value::Counter64(_) => 8,
             Value::OctetString(b) | Value::Opaque(b) => octets(b.len()),
             Value::IpAddress(_) => 8,

@@ -157,7 +157,10 @@ impl Session {
                         return Ok((pdu, res));
                     }
                     Body::Response(_) => {
-                        debug!(packet_id = pdu.packet_id, "a Response to no pending request");
+                        debug!(
+                            packet_id = pdu.packet_id,
+                            "a Response to no pending request"
+                        );
                     }
                     _ => self.serve(pdu, dispatcher, uptime()).await?,
                 },

@@ -3,7 +3,9 @@
 use smic_smi::{Oid, Value};
 use smic_snmp::message::VarBind;
 
-use super::{Body, ByteOrder, Flags, HEADER_LEN, MAX_OID_ARCS, Pdu, PduType, Range, SearchRange, VERSION};
+use super::{
+    Body, ByteOrder, Flags, HEADER_LEN, MAX_OID_ARCS, Pdu, PduType, Range, SearchRange, VERSION,
+};
 
 /// Why a [`Pdu`] cannot be written.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -46,7 +48,8 @@ impl Pdu {
             flags = flags | Flags::NON_DEFAULT_CONTEXT;
         }
         // The header, its length patched in once the payload is written.
-        w.out.extend_from_slice(&[VERSION, kind.code(), flags.bits(), 0]);
+        w.out
+            .extend_from_slice(&[VERSION, kind.code(), flags.bits(), 0]);
         w.u32(self.session_id);
         w.u32(self.transaction_id);
         w.u32(self.packet_id);
@@ -109,7 +112,8 @@ impl Writer {
         };
         // At most 128 arcs, so the count fits its byte.
         let n = u8::try_from(rest.len()).map_err(|_| EncodeError::OidTooLong(arcs.len()))?;
-        self.out.extend_from_slice(&[n, prefix, u8::from(include), 0]);
+        self.out
+            .extend_from_slice(&[n, prefix, u8::from(include), 0]);
         for &arc in rest {
             self.u32(arc);
         }
