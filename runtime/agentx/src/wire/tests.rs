@@ -388,6 +388,7 @@ fn refusals() {
     // An OID of 200 sub-identifiers (there are not even the bytes).
     let mut long = good.clone();
     long[24] = 200;
+    long[25] = 0;
     assert_eq!(
         Pdu::decode(&long),
         Err(DecodeError::OidTooLong { at: 24, arcs: 200 })
