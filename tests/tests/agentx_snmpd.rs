@@ -15,10 +15,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use smic_agentx::subagent::{Handle, MasterAddress, State, Subagent};
+use smic_smi::Scalar;
 use smic_smi::registry::Registry;
 use smic_smi::snmpv2_tc::{DisplayString, RowStatus};
 use smic_smi::syntax::Enum;
-use smic_smi::Scalar;
 use smic_snmp::agent::{MemScalar, MemTable, Mib, TableObject};
 use smic_tests::Snmpd;
 use smic_tests::test_mib::smic_test_mib as mib;
@@ -30,7 +30,13 @@ const NAME: &str = "1.3.6.1.4.1.99999.1.1.1.0";
 
 /// Whether net-snmp is here; without it, a failure under CI and a loud skip elsewhere.
 fn net_snmp_present(test: &str) -> bool {
-    let tools = ["snmpget", "snmpwalk", "snmpbulkwalk", "snmpset", "snmptable"];
+    let tools = [
+        "snmpget",
+        "snmpwalk",
+        "snmpbulkwalk",
+        "snmpset",
+        "snmptable",
+    ];
     let missing_tool = tools.iter().find(|tool| {
         Command::new(tool)
             .arg("-V")
@@ -177,7 +183,13 @@ impl Drop for Running {
 
 /// Runs a net-snmp tool against snmpd: numeric OIDs, enumerations as numbers, one
 /// try of three seconds; (stdout, stderr).
-fn tool(snmpd: &Snmpd, tool: &str, community: &str, options: &[&str], operands: &[&str]) -> (String, String) {
+fn tool(
+    snmpd: &Snmpd,
+    tool: &str,
+    community: &str,
+    options: &[&str],
+    operands: &[&str],
+) -> (String, String) {
     let agent = format!("udp:{}", snmpd.addr);
     let output = Command::new(tool)
         .args(["-v2c", "-c", community, "-r", "0", "-t", "3", "-On", "-Oe"])
@@ -194,7 +206,11 @@ fn tool(snmpd: &Snmpd, tool: &str, community: &str, options: &[&str], operands: 
 
 fn get(snmpd: &Snmpd, oids: &[&str]) -> String {
     let (out, err) = tool(snmpd, "snmpget", "public", &[], oids);
-    assert!(err.is_empty(), "snmpget: {err}\nsnmpd's log:\n{}", snmpd.log());
+    assert!(
+        err.is_empty(),
+        "snmpget: {err}\nsnmpd's log:\n{}",
+        snmpd.log()
+    );
     out
 }
 
@@ -232,7 +248,10 @@ fn wait_answering(snmpd: &Snmpd) -> String {
         last = format!("{out}{err}");
         std::thread::sleep(Duration::from_millis(200));
     }
-    panic!("snmpd never answered from the subagent: {last}\nsnmpd's log:\n{}", snmpd.log());
+    panic!(
+        "snmpd never answered from the subagent: {last}\nsnmpd's log:\n{}",
+        snmpd.log()
+    );
 }
 
 #[test]
@@ -281,7 +300,9 @@ fn snmpd_serves_a_typed_table_from_the_subagent_over_tcp() {
         .expect("snmptable runs");
     let table = String::from_utf8_lossy(&output.stdout);
     assert!(
-        table.contains("testIntName,testIntLevel,type,match,self,collideABCount,collideAbCount,testIntStatus"),
+        table.contains(
+            "testIntName,testIntLevel,type,match,self,collideABCount,collideAbCount,testIntStatus"
+        ),
         "{table}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
@@ -290,8 +311,14 @@ fn snmpd_serves_a_typed_table_from_the_subagent_over_tcp() {
 
     // SET of a writable column: TestSet, CommitSet, CleanupSet through snmpd.
     let (out, err) = tool(&snmpd, "snmpset", "private", &[], &[&col(3, 1), "i", "3"]);
-    assert_eq!((out.trim(), err.as_str()), (format!(".{} = INTEGER: 3", col(3, 1)).as_str(), ""));
-    assert_eq!(rows.rows()[0].test_int_level, Some(Enum::from(mib::TestStatus::Failed)));
+    assert_eq!(
+        (out.trim(), err.as_str()),
+        (format!(".{} = INTEGER: 3", col(3, 1)).as_str(), "")
+    );
+    assert_eq!(
+        rows.rows()[0].test_int_level,
+        Some(Enum::from(mib::TestStatus::Failed))
+    );
     let (out, err) = tool(&snmpd, "snmpset", "private", &[], &[NAME, "s", "renamed"]);
     assert!(err.is_empty() && out.contains("renamed"), "{out}{err}");
     assert!(get(&snmpd, &[NAME]).contains("\"renamed\""));
@@ -305,8 +332,14 @@ fn snmpd_serves_a_typed_table_from_the_subagent_over_tcp() {
         &[&col(3, 2), "i", "1", &col(4, 2), "i", "11"],
     );
     assert!(out.is_empty(), "{out}");
-    assert!(err.contains("wrongValue") && err.contains("Failed object"), "{err}");
-    assert_eq!(rows.rows()[1].test_int_level, Some(Enum::from(mib::TestStatus::Degraded)));
+    assert!(
+        err.contains("wrongValue") && err.contains("Failed object"),
+        "{err}"
+    );
+    assert_eq!(
+        rows.rows()[1].test_int_level,
+        Some(Enum::from(mib::TestStatus::Degraded))
+    );
     assert!(get(&snmpd, &[&col(3, 2)]).contains("INTEGER: 2"));
 
     // RowStatus: createAndGo with the name the row needs, then destroy.
@@ -315,7 +348,17 @@ fn snmpd_serves_a_typed_table_from_the_subagent_over_tcp() {
         "snmpset",
         "private",
         &[],
-        &[&col(9, 3), "i", "4", &col(2, 3), "s", "three", &col(4, 3), "i", "3"],
+        &[
+            &col(9, 3),
+            "i",
+            "4",
+            &col(2, 3),
+            "s",
+            "three",
+            &col(4, 3),
+            "i",
+            "3",
+        ],
     );
     assert!(err.is_empty(), "{err}\nsnmpd's log:\n{}", snmpd.log());
     assert!(out.contains("INTEGER: 4"), "{out}");
@@ -340,8 +383,14 @@ fn snmpd_serves_a_typed_table_from_the_subagent_over_tcp() {
 
     // Read-only community: snmpd refuses before the subagent sees anything.
     let (_, err) = tool(&snmpd, "snmpset", "public", &[], &[&col(3, 1), "i", "1"]);
-    assert!(err.contains("noAccess") || err.contains("authorizationError"), "{err}");
-    assert_eq!(rows.rows()[0].test_int_level, Some(Enum::from(mib::TestStatus::Failed)));
+    assert!(
+        err.contains("noAccess") || err.contains("authorizationError"),
+        "{err}"
+    );
+    assert_eq!(
+        rows.rows()[0].test_int_level,
+        Some(Enum::from(mib::TestStatus::Failed))
+    );
 }
 
 #[test]
@@ -367,7 +416,10 @@ fn the_subagent_comes_back_after_snmpd_restarts_over_a_unix_socket() {
     drop(snmpd);
     let snmpd = Snmpd::start_on(&config, udp);
     let second = running.opened(2, &snmpd);
-    assert!(matches!(second, State::Open { generation: 2, .. }), "{first:?} then {second:?}");
+    assert!(
+        matches!(second, State::Open { generation: 2, .. }),
+        "{first:?} then {second:?}"
+    );
     assert!(wait_answering(&snmpd).contains("\"smic\""));
     let (walk, _) = tool(&snmpd, "snmpbulkwalk", "public", &[], &[ENTRY]);
     assert_eq!(walk, expected_walk(&[(1, "one", 1, 1), (2, "two", 2, 1)]));
@@ -375,6 +427,10 @@ fn the_subagent_comes_back_after_snmpd_restarts_over_a_unix_socket() {
     // Shutdown closes the session: snmpd forgets the registrations at once.
     drop(running);
     let (out, _) = tool(&snmpd, "snmpget", "public", &[], &[NAME]);
-    assert!(out.contains("No Such Object"), "{out}\nsnmpd's log:\n{}", snmpd.log());
+    assert!(
+        out.contains("No Such Object"),
+        "{out}\nsnmpd's log:\n{}",
+        snmpd.log()
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

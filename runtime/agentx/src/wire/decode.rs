@@ -263,9 +263,7 @@ impl<'a> Reader<'a> {
             .map(|n| n & !3)
             .ok_or(DecodeError::Truncated(at))?;
         // `take` checks the length against the bytes present before anything is copied.
-        let bytes = self
-            .take(padded)
-            .map_err(|_| DecodeError::Truncated(at))?;
+        let bytes = self.take(padded).map_err(|_| DecodeError::Truncated(at))?;
         Ok(bytes[..len].to_vec())
     }
 
