@@ -15,10 +15,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use smic_agentx::subagent::{Handle, MasterAddress, State, Subagent};
-use smic_smi::Scalar;
 use smic_smi::registry::Registry;
 use smic_smi::snmpv2_tc::{DisplayString, RowStatus};
 use smic_smi::syntax::Enum;
+use smic_smi::{ObjectType, TableEntry};
 use smic_snmp::agent::{MemScalar, MemTable, Mib, TableObject};
 use smic_tests::Snmpd;
 use smic_tests::test_mib::smic_test_mib as mib;
@@ -112,9 +112,9 @@ fn instrumentation() -> (Mib, Arc<MemTable<mib::TestIntEntry>>) {
     assert_eq!(table.status_column(), Some(9));
     let mut m = Mib::new();
     m.table(table).expect("no overlap");
-    m.scalar::<mib::TestName, _>(MemScalar::new(mib::TestName(
+    m.scalar::<mib::TestName, _>(MemScalar::new(
         DisplayString::new(b"smic".to_vec()).expect("short"),
-    )))
+    ))
     .expect("no overlap");
     assert_eq!(mib::TestName::OID.child(0).to_string(), NAME);
     (m, rows)
@@ -157,7 +157,10 @@ impl Running {
 
     /// Waits for session number `generation` to be open and registered.
     fn opened(&self, generation: u64, snmpd: &Snmpd) -> State {
-        let wait = tokio::time::timeout(Duration::from_secs(20), self.handle.opened(generation));
+        // Timers need the runtime: the timeout is made inside it.
+        let wait = async {
+            tokio::time::timeout(Duration::from_secs(20), self.handle.opened(generation)).await
+        };
         match self.runtime.block_on(wait) {
             Ok(Ok(state)) => state,
             other => panic!(
@@ -176,7 +179,7 @@ impl Drop for Running {
         if let Some(task) = self.task.take() {
             let _ = self
                 .runtime
-                .block_on(tokio::time::timeout(Duration::from_secs(5), task));
+                .block_on(async { tokio::time::timeout(Duration::from_secs(5), task).await });
         }
     }
 }
