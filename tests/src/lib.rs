@@ -54,12 +54,27 @@ impl Snmpd {
         trapd
     }
 
+    /// Starts `snmpd` listening on `addr` (a restart: the address of one stopped
+    /// before), with `config`.
+    pub fn start_on(config: &str, addr: SocketAddr) -> Snmpd {
+        Snmpd::launch_on(&snmpd_binary(), &[], config, addr)
+    }
+
     fn launch(binary: &std::path::Path, extra: &[&str], config: &str, ip: IpAddr) -> Snmpd {
         let port = UdpSocket::bind(SocketAddr::new(ip, 0))
             .and_then(|s| s.local_addr())
             .map(|a| a.port())
             .unwrap_or(0);
-        let addr = SocketAddr::new(ip, port);
+        Snmpd::launch_on(binary, extra, config, SocketAddr::new(ip, port))
+    }
+
+    fn launch_on(
+        binary: &std::path::Path,
+        extra: &[&str],
+        config: &str,
+        addr: SocketAddr,
+    ) -> Snmpd {
+        let (ip, port) = (addr.ip(), addr.port());
         let endpoint = if ip.is_ipv6() {
             format!("udp6:{addr}")
         } else {

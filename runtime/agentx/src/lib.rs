@@ -1,0 +1,25 @@
+//! smic-agentx: AgentX (RFC 2741) for smic.
+//!
+//! - [`wire`] is the protocol, sans-IO: every PDU of RFC 2741 §6 in both byte orders,
+//!   and a stream [`Framer`](wire::Framer) that bounds a PDU's size before buffering it.
+//! - [`subagent`] attaches a [`smic_snmp::agent::Mib`] (the same typed instrumentation
+//!   smic's own agent serves: `TableSource`, `MemTable`, scalars, RowStatus) to an
+//!   AgentX master such as net-snmp's `snmpd`, over TCP or a Unix socket, with
+//!   reconnection, keep-alive and a clean Close.
+//!
+//! ```no_run
+//! use smic_agentx::subagent::{MasterAddress, Subagent};
+//! use smic_snmp::agent::Mib;
+//! # async fn run() {
+//! let mib = Mib::new(); // tables and scalars registered here
+//! let subagent = Subagent::builder(mib)
+//!     .master(MasterAddress::Tcp("127.0.0.1:705".parse().unwrap()))
+//!     .description("my daemon")
+//!     .build();
+//! let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
+//! subagent.run(async { let _ = stopped.await; }).await;
+//! # }
+//! ```
+
+pub mod subagent;
+pub mod wire;
