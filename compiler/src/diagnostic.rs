@@ -225,6 +225,10 @@ codes! {
     DottedOid = "smic::quirk::dotted-oid-value", Warning, true;
     /// Clauses of a macro appear out of the SMI's order.
     ClauseOrder = "smic::quirk::clause-order", Warning, true;
+    /// An INDEX names an object the module neither defines nor imports (left out).
+    UnknownIndexObject = "smic::quirk::unknown-index-object", Warning, true;
+    /// An import from a renamed copy of a base module (`SNMPv2-SMI-v1`) not on the path.
+    RenamedBaseModule = "smic::quirk::renamed-base-module", Warning, true;
 }
 
 impl Code {

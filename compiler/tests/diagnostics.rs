@@ -160,6 +160,8 @@ const COVERED_ELSEWHERE: &[Code] = &[
     Code::PinnedBaseModule,
     Code::UnimportedSymbol,
     Code::ImportFromWrongModule,
+    Code::UnknownIndexObject,
+    Code::RenamedBaseModule,
 ];
 
 /// Lint codes: each is exercised at its level by `lint.rs`.

@@ -128,6 +128,8 @@ fn owned(code: Code) -> bool {
                 | Code::ImportFromWrongModule
                 | Code::HistoricType
                 | Code::MisplacedImplied
+                | Code::UnknownIndexObject
+                | Code::RenamedBaseModule
         )
 }
 
@@ -151,6 +153,8 @@ const COVERED: &[Code] = &[
     Code::PinnedBaseModule,
     Code::UnimportedSymbol,
     Code::ImportFromWrongModule,
+    Code::UnknownIndexObject,
+    Code::RenamedBaseModule,
 ];
 
 #[test]
@@ -572,6 +576,51 @@ fn index_names_a_non_object() {
         table("INDEX       { caseIndexes }")
     );
     case!(Code::InvalidIndex, &smiv2("CASE-MIB", &body));
+}
+
+/// INDEX naming an object the module never defines (vendor modules do this; net-snmp
+/// loads them): accepted without that component.
+#[test]
+fn unknown_index_object() {
+    let body = table("INDEX       { caseIndex, caseSlot }");
+    case!(Code::UnknownIndexObject, &smiv2("CASE-MIB", &body));
+    let loaded = load(&smiv2("CASE-MIB", &body));
+    assert_eq!(loaded.error_count(), 0, "{:?}", codes(&loaded));
+    let row = loaded.model.lookup("CASE-MIB", "caseEntry").unwrap();
+    assert_eq!(loaded.model.node(row).index.len(), 1);
+    let strict = load_with(
+        &[("CASE.mib", &smiv2("CASE-MIB", &body))],
+        &Policy {
+            strict: true,
+            ..Policy::default()
+        },
+    );
+    assert_eq!(strict.error_count(), 1, "{:?}", codes(&strict));
+}
+
+/// IMPORTS from a vendor's renamed copy of a base module that is not on the path.
+#[test]
+fn renamed_base_module() {
+    let text = module(
+        "CASE-MIB",
+        "MODULE-IDENTITY, OBJECT-TYPE, Integer32, enterprises
+        FROM SNMPv2-SMI-v1",
+        "caseValue OBJECT-TYPE
+    SYNTAX      Integer32
+    MAX-ACCESS  read-only
+    STATUS      current
+    DESCRIPTION \"A value.\"
+    ::= { caseMIB 1 }
+",
+    );
+    case!(Code::RenamedBaseModule, &text);
+    let loaded = load(&text);
+    assert_eq!(loaded.error_count(), 0, "{:?}", codes(&loaded));
+    let value = loaded.model.lookup("CASE-MIB", "caseValue").unwrap();
+    assert_eq!(
+        loaded.model.node(value).oid.to_string(),
+        "1.3.6.1.4.1.99999.1"
+    );
 }
 
 /// AUGMENTS naming a table instead of its row.

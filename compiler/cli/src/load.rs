@@ -29,6 +29,7 @@ impl LoadArgs {
         let mut loader = Loader::new();
         // Every command exits soon after its load.
         loader.free_trees(false);
+        loader.index_cache(smic::source::default_cache_dir());
         if std::io::stderr().is_terminal() {
             let bar = ProgressBar::hidden();
             bar.set_style(

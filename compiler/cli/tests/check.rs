@@ -146,3 +146,28 @@ fn modules_by_name_are_found_on_the_search_path() {
         stdout(&missing)
     );
 }
+
+#[test]
+fn rendered_diagnostics_are_capped_per_module() {
+    let mut text =
+        String::from("CAPPED-MIB DEFINITIONS ::= BEGIN\nIMPORTS enterprises FROM RFC1155-SMI;\n");
+    for n in 1..=30 {
+        text.push_str(&format!(
+            "node_{n} OBJECT IDENTIFIER ::= {{ enterprises {n} }}\n"
+        ));
+    }
+    text.push_str("END\n");
+    let (_scratch, file) = Scratch::with("CAPPED-MIB.mib", &text);
+    let capped = stdout(&smic(&["check", &file]));
+    assert_eq!(
+        capped.matches("underscore-in-identifier").count(),
+        20,
+        "{capped}"
+    );
+    assert!(capped.contains("… and 10 more diagnostics of CAPPED-MIB (-v shows all)"));
+    assert!(capped.ends_with("30 warnings\n"), "{capped}");
+    let all = stdout(&smic(&["check", "-v", &file]));
+    assert_eq!(all.matches("underscore-in-identifier").count(), 30);
+    let json = stdout(&smic(&["check", "--format", "json", &file]));
+    assert_eq!(json.lines().count(), 31);
+}

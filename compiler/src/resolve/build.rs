@@ -1328,6 +1328,23 @@ impl<'a> Builder<'a> {
                         self.resolve_type(ty, 0);
                         (None, Some(self.model.ty(ty).syntax.clone()))
                     }
+                    // net-snmp and libsmi load a row whose INDEX names an object
+                    // the module never defines (and never imports): its OIDs do not
+                    // depend on the index. So does smic, without that component.
+                    None if !self.imports[module.0 as usize].contains_key(name.name.as_str()) => {
+                        self.unknown.push(name.name.clone());
+                        let diagnostic = Diagnostic::new(
+                            Code::UnknownIndexObject,
+                            format!(
+                                "INDEX names `{}`, which this module neither defines nor imports; the component is left out",
+                                name.name
+                            ),
+                        )
+                        .at(name.span, "not defined in this module nor imported")
+                        .help("the row's OIDs are unaffected, but its instances cannot be encoded; define the column or import it");
+                        self.report(module, diagnostic);
+                        continue;
+                    }
                     _ => {
                         self.unknown(module, name, "index object");
                         continue;

@@ -52,6 +52,7 @@ pub struct Loader {
     lint: u8,
     progress: Option<Progress>,
     free_trees: bool,
+    cache_dir: Option<PathBuf>,
 }
 
 /// Called as modules are parsed: `(parsed so far, known so far)`. The total grows as
@@ -124,6 +125,7 @@ impl Loader {
             lint: 0,
             progress: None,
             free_trees: true,
+            cache_dir: None,
         }
     }
 
@@ -131,6 +133,16 @@ impl Loader {
     /// the built-in modules).
     pub fn search_path(&mut self, path: impl Into<PathBuf>) -> &mut Self {
         self.search.push(path.into());
+        self
+    }
+
+    /// Keeps the search path's index (which file declares which module) in `dir`
+    /// between runs, so that a search path of thousands of files costs a `stat` per
+    /// file rather than a read (default: no cache; see
+    /// [`default_cache_dir`](crate::source::default_cache_dir)). The cache is never
+    /// required: one that cannot be read or written only costs time.
+    pub fn index_cache(&mut self, dir: Option<PathBuf>) -> &mut Self {
+        self.cache_dir = dir;
         self
     }
 
@@ -208,7 +220,8 @@ impl Loader {
 
         let mut general = std::mem::take(&mut self.sources.diagnostics);
         for dir in std::mem::take(&mut self.search) {
-            self.sources.add_path(&dir);
+            self.sources
+                .add_search_path(&dir, self.cache_dir.as_deref());
         }
         general.append(&mut self.sources.diagnostics);
 
@@ -235,11 +248,18 @@ impl Loader {
             } else {
                 "the search path"
             };
+            let unreadable = match self.sources.unreadable_on_search_path() {
+                0 => String::new(),
+                1 => " (1 file on the search path could not be read)".to_string(),
+                n => format!(" ({n} files on the search path could not be read)"),
+            };
             let diagnostic = Diagnostic::new(
                 Code::ModuleNotFound,
                 format!("module {name} is not on {searched}"),
             )
-            .help("add the directory that holds it with -I or SMIC_PATH");
+            .help(format!(
+                "add the directory that holds it with -I or SMIC_PATH{unreadable}"
+            ));
             match wanted_by {
                 Some(Importer { module, file, span }) => {
                     let diagnostic = diagnostic
@@ -343,6 +363,16 @@ impl Loader {
     }
 }
 
+/// The base module that `name` is a renamed copy of (`SNMPv2-SMI-v1`: the name of a
+/// base module with a suffix after `-` or `_`), if it is one.
+fn renamed_base_module(name: &str) -> Option<&'static str> {
+    BASE_MODULES.iter().copied().find(|base| {
+        name.len() > base.len() + 1
+            && name.starts_with(base)
+            && matches!(name.as_bytes()[base.len()], b'-' | b'_')
+    })
+}
+
 /// Drops `value` on a thread of its own. Freeing the syntax trees of a large load is
 /// hundreds of thousands of small frees, a tenth of a load on one core, and nothing
 /// waits for it: the caller goes on with the model on the other. Where no thread can be
@@ -417,8 +447,32 @@ impl Session<'_> {
                     .entry(name.clone())
                     .or_default()
                     .extend(diagnostics);
-                let Some(ast) = result.module else { continue };
-                for import in &ast.imports {
+                let Some(mut ast) = result.module else {
+                    continue;
+                };
+                for import in &mut ast.imports {
+                    // Vendors ship base modules under new names (`SNMPv2-SMI-v1`) and
+                    // import from those; net-snmp finds them only when the copy is on
+                    // its path. The base module defines the same things.
+                    if let Some(base) = renamed_base_module(&import.from.name) {
+                        if !self.declared(&import.from.name) {
+                            let diagnostic = Diagnostic::new(
+                                Code::RenamedBaseModule,
+                                format!(
+                                    "{} is not on the search path; read as the base module {base}",
+                                    import.from.name
+                                ),
+                            )
+                            .at(import.from.span, format!("imported as {base}"))
+                            .help(format!("import from {base}: vendor copies of base modules are renamed, stripped or altered"))
+                            .in_file(location.file);
+                            self.diagnostics
+                                .entry(name.clone())
+                                .or_default()
+                                .push(diagnostic);
+                            import.from.name = base.to_string();
+                        }
+                    }
                     if import.from.name == name {
                         let diagnostic = Diagnostic::new(
                             Code::SelfImport,
@@ -445,17 +499,30 @@ impl Session<'_> {
         }
     }
 
+    /// Whether a module of this name is anywhere to be found (without reading it).
+    fn declared(&self, name: &str) -> bool {
+        self.parsed.contains_key(name)
+            || self.loader.sources.declares(name)
+            || (self.loader.builtin && builtin::EMBEDDED.iter().any(|(m, _, _)| *m == name))
+    }
+
     /// Finds a module: pinned base modules come from the built-in set; others from the
     /// sources in the order they were added, then the built-in set.
     fn locate(&mut self, name: &str) -> Option<ModuleLocation> {
         let pinned = BASE_MODULES.contains(&name) && self.loader.builtin;
         if !pinned {
-            if let Some(location) = self.loader.sources.module(name) {
-                return Some(location.clone());
+            if let Some(found) = self.loader.sources.find(name) {
+                if !found.diagnostics.is_empty() {
+                    self.diagnostics
+                        .entry(name.to_string())
+                        .or_default()
+                        .extend(found.diagnostics);
+                }
+                return Some(found.location);
             }
         }
         if !self.loader.builtin {
-            return self.loader.sources.module(name).cloned();
+            return None;
         }
         let (module, file, text) = builtin::EMBEDDED
             .iter()

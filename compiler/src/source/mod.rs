@@ -5,16 +5,21 @@
 //! trusts them: every regular file under a search path is scanned for
 //! `NAME DEFINITIONS ::= BEGIN`, and one file may declare several modules.
 
+mod cache;
+mod catalog;
 mod rfc;
+mod walk;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 pub use crate::syntax::scan::{self, ModuleChunk, Scan};
+pub use cache::default_dir as default_cache_dir;
 pub use rfc::strip_page_layout;
+pub use walk::{Identity, walk};
 
 use crate::diagnostic::{Code, Diagnostic, FileId, Span};
-use crate::hash::HashMap;
+use crate::hash::{HashMap, HashSet};
 
 /// Files larger than this are refused: the largest real MIB module is under 2 MiB.
 pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
@@ -136,72 +141,46 @@ fn blank_exotic_whitespace(text: &mut String) {
     *text = out;
 }
 
-/// Reads and decodes one file, refusing anything too large to be a MIB.
+/// Reads and decodes one file, refusing anything too large to be a MIB and anything
+/// that is not a regular file (a device or a pipe may never end).
 pub fn read_file(path: &Path) -> Result<(String, Vec<Diagnostic>), Diagnostic> {
+    use std::io::Read;
     let io_error = |err: std::io::Error| {
         Diagnostic::new(Code::Io, format!("cannot read {}: {err}", path.display()))
     };
-    let meta = std::fs::metadata(path).map_err(io_error)?;
-    if meta.len() > MAX_FILE_SIZE {
-        return Err(Diagnostic::new(
+    let too_large = |len: u64| {
+        Diagnostic::new(
             Code::FileTooLarge,
             format!(
-                "{} is {} bytes; MIB files over {} MiB are refused",
+                "{} is {len} bytes; MIB files over {} MiB are refused",
                 path.display(),
-                meta.len(),
                 MAX_FILE_SIZE >> 20
             ),
         )
-        .help("check that this is a MIB module; split it if it really is"));
-    }
-    let bytes = std::fs::read(path).map_err(io_error)?;
-    Ok(decode(bytes))
-}
-
-/// Every regular file under `path` (itself, if a file), sorted for determinism; hidden
-/// files and directories are skipped.
-pub fn walk(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
-    let mut files = Vec::new();
-    let mut stack = vec![path.to_path_buf()];
-    let io_error = |p: &Path, err: std::io::Error| {
-        Diagnostic::new(Code::Io, format!("cannot read {}: {err}", p.display()))
+        .help("check that this is a MIB module; split it if it really is")
     };
-    while let Some(dir) = stack.pop() {
-        let meta = std::fs::metadata(&dir).map_err(|e| io_error(&dir, e))?;
-        if meta.is_file() {
-            files.push(dir);
-            continue;
-        }
-        let mut entries = Vec::new();
-        for entry in std::fs::read_dir(&dir).map_err(|e| io_error(&dir, e))? {
-            let entry = entry.map_err(|e| io_error(&dir, e))?;
-            if entry.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
-            // The directory listing says what most entries are; only links need a look
-            // at what they point to (a `stat` per file was a visible share of a walk).
-            entries.push((entry.path(), entry.file_type().ok()));
-        }
-        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for (entry, kind) in entries.into_iter().rev() {
-            let (is_dir, is_file) = match kind {
-                Some(kind) if !kind.is_symlink() => (kind.is_dir(), kind.is_file()),
-                // Symlink loops end here: metadata on a looping link fails and is skipped.
-                _ => match std::fs::metadata(&entry) {
-                    Ok(m) => (m.is_dir(), m.is_file()),
-                    Err(_) => (false, false),
-                },
-            };
-            if is_dir {
-                stack.push(entry);
-            } else if is_file {
-                files.push(entry);
-            }
-        }
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    let meta = file.metadata().map_err(io_error)?;
+    if !meta.is_file() {
+        return Err(Diagnostic::new(
+            Code::Io,
+            format!("{} is not a regular file", path.display()),
+        )
+        .help("devices, pipes and sockets are not read: they may never end"));
     }
-    files.sort();
-    files.dedup();
-    Ok(files)
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(too_large(meta.len()));
+    }
+    // The size was looked at before the read; a file that grows meanwhile is still cut
+    // off at the limit rather than read to its end.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(decode(bytes))
 }
 
 /// A file read, decoded and scanned, ready to be indexed.
@@ -257,6 +236,21 @@ pub struct Sources {
     modules: Vec<ModuleLocation>,
     by_name: HashMap<String, usize>,
     /// Findings of loading and scanning.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The search path: files indexed, read only when a module of theirs is wanted.
+    catalog: catalog::Catalog,
+    /// Every file read or indexed, by identity: one reached again by another path is
+    /// the same file, and is passed over.
+    seen: HashSet<Identity>,
+}
+
+/// A module [`Sources::find`] found, and what is to be said about it.
+#[derive(Debug)]
+pub struct Found {
+    /// Where the module is.
+    pub location: ModuleLocation,
+    /// Findings that concern the module and are told now that it is used: its file's
+    /// decoding and scanning findings, other files that declare it too.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -357,13 +351,23 @@ impl Sources {
     }
 
     /// Reads every file under `path` and indexes it. Files found in a directory that
-    /// contain no `::=` at all are not MIB text and are skipped silently.
+    /// contain no `::=` at all are not MIB text and are skipped silently; a file
+    /// reached again through another path (a link, an overlapping directory) is the
+    /// same file and is skipped too.
     pub fn add_path(&mut self, path: &Path) {
         let files = match walk(path) {
             Ok(files) => files,
             Err(err) => return self.diagnostics.push(err),
         };
         let walked = files.len() > 1 || files.first().is_some_and(|f| f != path);
+        let files: Vec<PathBuf> = files
+            .into_iter()
+            .filter(|f| match std::fs::metadata(f) {
+                Ok(meta) => self.seen.insert(Identity::of(f, &meta)),
+                // Reading it will say what is wrong.
+                Err(_) => true,
+            })
+            .collect();
         // In a directory, files with no trace of ASN.1 (READMEs, indexes, scripts) are
         // not MIBs and are passed over; a file named directly is always checked.
         let prepared = prepare_all(&files, walked);
@@ -376,6 +380,140 @@ impl Sources {
                 Err(err) => self.diagnostics.push(err),
             }
         }
+    }
+
+    /// Adds `path` to the search path: its files are indexed by the modules their
+    /// headers declare (through the index cache in `cache_dir`, if given), and read only
+    /// when [`find`](Self::find) wants one of them. Nothing about them is reported
+    /// until then: a search path may hold READMEs, broken files and modules nobody
+    /// imports. Unreadable files are skipped (and counted, see
+    /// [`unreadable_on_search_path`](Self::unreadable_on_search_path)); only a `path`
+    /// that cannot be read at all is reported.
+    pub fn add_search_path(&mut self, path: &Path, cache_dir: Option<&Path>) {
+        if let Err(err) = self.catalog.add_root(path, cache_dir, &mut self.seen) {
+            self.diagnostics.push(err);
+        }
+    }
+
+    /// Whether a module of this name is loaded or declared on the search path.
+    pub fn declares(&self, name: &str) -> bool {
+        self.by_name.contains_key(name) || self.catalog.by_name.contains_key(name)
+    }
+
+    /// How many files on the search path could not be read while indexing.
+    pub fn unreadable_on_search_path(&self) -> usize {
+        self.catalog.unreadable
+    }
+
+    /// The module `name`: one already loaded (files added with [`add_path`] or
+    /// [`add_text`], or read before), else the first declared on the search path,
+    /// whose file is read now. With it come the findings it brings to light (see
+    /// [`Found`]); those of a module are handed out once, on the first `find`.
+    ///
+    /// [`add_path`]: Self::add_path
+    /// [`add_text`]: Self::add_text
+    pub fn find(&mut self, name: &str) -> Option<Found> {
+        if let Some(&i) = self.by_name.get(name) {
+            let location = self.modules[i].clone();
+            let diagnostics = self.also_declared(name, &location);
+            return Some(Found {
+                location,
+                diagnostics,
+            });
+        }
+        let holders = self.catalog.by_name.get(name)?.clone();
+        for holder in holders {
+            let h = holder as usize;
+            if self.catalog.files[h].loaded.is_none() {
+                self.read_catalog_file(h);
+            }
+            let Some(Some(file)) = &mut self.catalog.files[h].loaded else {
+                continue;
+            };
+            let Some(chunk) = file.chunks.iter().find(|c| c.name == name).cloned() else {
+                continue; // the index was stale: the next declarer may have it
+            };
+            let id = file.id;
+            let first_from_file = !file.general_given;
+            file.general_given = true;
+            let in_module = |d: &Diagnostic| {
+                d.primary
+                    .as_ref()
+                    .is_some_and(|l| chunk.span.contains(l.span.start))
+            };
+            let in_any = |d: &Diagnostic| {
+                d.primary
+                    .as_ref()
+                    .is_some_and(|l| file.chunks.iter().any(|c| c.span.contains(l.span.start)))
+            };
+            let (mut diagnostics, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut file.pending)
+                .into_iter()
+                .partition(|d| in_module(d) || (first_from_file && !in_any(d)));
+            file.pending = rest;
+            let location = ModuleLocation { file: id, chunk };
+            self.by_name.insert(name.to_string(), self.modules.len());
+            self.modules.push(location.clone());
+            diagnostics.extend(self.also_declared(name, &location));
+            return Some(Found {
+                location,
+                diagnostics,
+            });
+        }
+        None
+    }
+
+    /// A warning that search-path files other than the one at `location` declare
+    /// `name` too, if any do.
+    fn also_declared(&self, name: &str, location: &ModuleLocation) -> Vec<Diagnostic> {
+        let others: Vec<&Path> = self
+            .catalog
+            .by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&h| &self.catalog.files[h as usize])
+            .filter(|f| !matches!(&f.loaded, Some(Some(l)) if l.id == location.file))
+            .map(|f| f.path.as_path())
+            .collect();
+        let Some(first) = others.first() else {
+            return Vec::new();
+        };
+        let more = match others.len() - 1 {
+            0 => String::new(),
+            1 => " and 1 other file".to_string(),
+            n => format!(" and {n} other files"),
+        };
+        vec![
+            Diagnostic::new(
+                Code::DuplicateModule,
+                format!(
+                    "module {name} is also defined in {}{more}; this definition is used",
+                    first.display()
+                ),
+            )
+            .at(location.chunk.name_span, "used")
+            .help("search paths are searched in order; the first definition wins")
+            .in_file(location.file),
+        ]
+    }
+
+    /// Reads catalog file `h`, adding it to the files (its modules are registered one
+    /// by one, as they are found).
+    fn read_catalog_file(&mut self, h: usize) {
+        let path = self.catalog.files[h].path.clone();
+        let loaded = read_file(&path).ok().map(|(text, mut pending)| {
+            let scan = scan::scan(&text);
+            pending.extend(scan.diagnostics);
+            let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+            self.files.push(SourceFile::new(path, text));
+            catalog::LoadedFile {
+                id,
+                chunks: scan.modules,
+                pending: pending.into_iter().map(|d| d.in_file(id)).collect(),
+                general_given: false,
+            }
+        });
+        self.catalog.files[h].loaded = Some(loaded);
     }
 
     /// The loaded files.

@@ -30,7 +30,16 @@ pub(crate) struct CheckArgs {
     /// Print errors only (warnings still count in the summary).
     #[arg(short, long)]
     quiet: bool,
+    /// Print every diagnostic: without it, at most 20 per module are shown as
+    /// snippets (errors first), and the rest counted.
+    #[arg(short, long)]
+    verbose: bool,
 }
+
+/// Diagnostics shown per module without `-v`: a module that draws hundreds says what
+/// is wrong with it in the first few, and rendering snippets is what a large check
+/// spends its time on.
+const SHOWN_PER_MODULE: usize = 20;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Format {
@@ -94,10 +103,38 @@ pub(crate) fn run(args: CheckArgs, load: &LoadArgs) -> ExitCode {
     let renderer = HumanRenderer::new(color);
     // A closed pipe (`smic check | head`) is not worth a panic.
     let _ = (|| -> std::io::Result<()> {
-        for diagnostic in diagnostics.iter().filter(|d| !args.quiet || d.is_error()) {
-            match args.format {
-                Format::Human => write!(out, "{}", renderer.render(diagnostic, &loaded.sources))?,
-                Format::Json => writeln!(out, "{}", render_json(diagnostic, &loaded.sources))?,
+        let wanted = |d: &smic::Diagnostic| !args.quiet || d.is_error();
+        match args.format {
+            Format::Json => {
+                for diagnostic in diagnostics.iter().filter(|d| wanted(d)) {
+                    writeln!(out, "{}", render_json(diagnostic, &loaded.sources))?;
+                }
+            }
+            Format::Human => {
+                let groups = std::iter::once((None, loaded.general.iter().collect::<Vec<_>>()))
+                    .chain(loaded.targets.iter().map(|t| {
+                        let list = loaded.diagnostics.get(t).into_iter().flatten().collect();
+                        (Some(t.as_str()), list)
+                    }));
+                for (module, list) in groups {
+                    let list: Vec<&smic::Diagnostic> =
+                        list.into_iter().filter(|d| wanted(d)).collect();
+                    let (shown, held) = if args.verbose {
+                        (list, 0)
+                    } else {
+                        shown_first(list, SHOWN_PER_MODULE)
+                    };
+                    for diagnostic in shown {
+                        write!(out, "{}", renderer.render(diagnostic, &loaded.sources))?;
+                    }
+                    if held > 0 {
+                        let module = module.unwrap_or("the load");
+                        writeln!(
+                            out,
+                            "… and {held} more diagnostics of {module} (-v shows all)\n"
+                        )?;
+                    }
+                }
             }
         }
         match args.format {
@@ -118,4 +155,18 @@ pub(crate) fn run(args: CheckArgs, load: &LoadArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The first `cap` of `list` worth showing, errors before the rest, in `list`'s order;
+/// and how many were held back.
+fn shown_first(list: Vec<&smic::Diagnostic>, cap: usize) -> (Vec<&smic::Diagnostic>, usize) {
+    if list.len() <= cap {
+        return (list, 0);
+    }
+    let mut chosen: Vec<usize> = (0..list.len()).filter(|&i| list[i].is_error()).collect();
+    chosen.extend((0..list.len()).filter(|&i| !list[i].is_error()));
+    chosen.truncate(cap);
+    chosen.sort_unstable();
+    let held = list.len() - chosen.len();
+    (chosen.into_iter().map(|i| list[i]).collect(), held)
 }

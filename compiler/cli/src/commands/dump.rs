@@ -29,7 +29,9 @@ enum What {
 pub(crate) fn run(args: DumpArgs, load: &LoadArgs) -> ExitCode {
     let What::Oids { inputs } = args.what;
     let loaded = load.load(&inputs, &Policy::default());
-    crate::report_load_errors(&loaded);
+    // Whatever could be derived is still printed, but a script must be able to tell a
+    // dump with holes (an unreadable file, a missing import) from a whole one.
+    let failed = crate::report_load_errors(&loaded);
     let model = &loaded.model;
     // Each row's OID as an order-preserving byte string (see `push_sort_key`), all in
     // one buffer: comparing those is a memcmp, where comparing arcs went arc by arc.
@@ -92,7 +94,11 @@ pub(crate) fn run(args: DumpArgs, load: &LoadArgs) -> ExitCode {
     // Freeing a model of thousands of modules node by node takes longer than building
     // some of it did; the process ends here and the system takes the memory back whole.
     std::mem::forget(loaded);
-    ExitCode::SUCCESS
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// How much output is gathered before it is written.
