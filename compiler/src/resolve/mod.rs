@@ -457,9 +457,9 @@ impl Session<'_> {
         if !self.loader.builtin {
             return self.loader.sources.module(name).cloned();
         }
-        let (module, file, text) = builtin::EMBEDDED
-            .iter()
-            .find(|(module, _, _)| *module == name)?;
+        let file = builtin::file_name(name)?;
+        let text = builtin::text(name)?;
+        let module = name;
         if let Some(user) = self.loader.sources.module(name).cloned() {
             let user_text = self
                 .loader
@@ -486,7 +486,7 @@ impl Session<'_> {
                     .push(diagnostic);
             }
         }
-        let (text, diagnostics) = decode(text.as_bytes().to_vec());
+        let (text, diagnostics) = decode(text.into_bytes());
         let id = self
             .loader
             .sources

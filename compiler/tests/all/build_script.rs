@@ -98,3 +98,16 @@ fn a_broken_mib_in_a_build_script_shows_file_line_snippet_and_code() {
         assert!(stderr.contains(expected), "no `{expected}` in:\n{stderr}");
     }
 }
+
+#[test]
+fn a_runtime_path_that_is_not_a_rust_path_is_an_error() {
+    let err = smic::Builder::new()
+        .emit_rerun_if_changed(false)
+        .runtime_path("smic smi")
+        .generate(&["SNMPv2-MIB"])
+        .err();
+    assert!(
+        matches!(&err, Some(smic::BuildError::InvalidRuntimePath { path, .. }) if path == "smic smi"),
+        "{err:?}"
+    );
+}
