@@ -273,7 +273,12 @@ impl<'a> Findings<'a> {
             crate::Severity::Advice => return,
         };
         let sources = &self.loaded.sources;
-        list.push(MibDiagnostic::new(d, sources, &mut self.texts, &self.renderer));
+        list.push(MibDiagnostic::new(
+            d,
+            sources,
+            &mut self.texts,
+            &self.renderer,
+        ));
     }
 }
 

@@ -157,12 +157,10 @@ fn builder_reports_the_awkward_input_and_generates_what_the_build_script_wrote()
     assert!(find("codegen::name-collision", "collideMib").contains("COLLIDE_MIB_OID"));
     assert!(find("codegen::enum-value-dropped", "`uno(1)`").contains("SMIC-TEST-MIB.txt:148:1: "));
     assert_eq!(lines.len(), 6, "{lines:#?}");
-    assert!(
-        compiled
-            .warnings
-            .iter()
-            .any(|w| w.report().contains("help: the value travels as the variant of `one`"))
-    );
+    assert!(compiled.warnings.iter().any(|w| {
+        w.report()
+            .contains("help: the value travels as the variant of `one`")
+    }));
 
     let names: Vec<&str> = compiled.modules.iter().map(|m| m.module.as_str()).collect();
     assert_eq!(names, ["SMIC-TEST-MIB", "INET-ADDRESS-MIB"]);

@@ -31,7 +31,9 @@ impl MibDiagnostic {
         texts: &mut Vec<(u32, Arc<str>)>,
         renderer: &HumanRenderer,
     ) -> Self {
-        let file = diagnostic.file.and_then(|f| sources.file(f).map(|file| (f, file)));
+        let file = diagnostic
+            .file
+            .and_then(|f| sources.file(f).map(|file| (f, file)));
         let source = file.map(|(id, file)| {
             let text = match texts.iter().find(|(f, _)| *f == id.0) {
                 Some((_, text)) => Arc::clone(text),

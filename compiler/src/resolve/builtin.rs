@@ -14,7 +14,9 @@ pub(crate) struct Str(u32, u32);
 
 impl Str {
     fn get(self) -> &'static str {
-        NAMES.get(self.0 as usize..self.1 as usize).unwrap_or_default()
+        NAMES
+            .get(self.0 as usize..self.1 as usize)
+            .unwrap_or_default()
     }
 }
 
@@ -104,7 +106,9 @@ mod tests {
             let file = super::file_name(module).unwrap_or_default();
             let text = super::text(module).unwrap_or_default();
             let on_disk = std::fs::read_to_string(
-                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../mibs").join(file),
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../mibs")
+                    .join(file),
             )
             .unwrap_or_else(|e| panic!("{file}: {e}"));
             assert_eq!(text, on_disk, "{module}: inflated text differs from {file}");
