@@ -1,5 +1,6 @@
 //! Embeds the shipped MIB modules (`../mibs/*.txt`, one module per file, named after the
-//! module) so the compiler works with no search path configured.
+//! module) so the compiler works with no search path configured: deflated, with a name
+//! index and a symbol index whose entries are offsets into one string.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -17,11 +18,19 @@ fn main() {
                 .collect()
         })
         .unwrap_or_default();
-    names.sort();
+    // By module name, so `builtin` finds a module by binary search.
+    names.sort_by(|a, b| a.trim_end_matches(".txt").cmp(b.trim_end_matches(".txt")));
     let mut symbols: Vec<(String, String)> = Vec::new();
     let mut popularity: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
-    let mut out = String::from("/// The shipped modules: (module name, file name, text).\n");
-    out.push_str("pub(crate) static EMBEDDED: &[(&str, &str, &str)] = &[\n");
+    // Every name in one string and every module deflated into one blob: the tables hold
+    // only integers, so a start of the program relocates nothing in them.
+    let mut strings = Strings::default();
+    let mut deflated: Vec<u8> = Vec::new();
+    let mut out = String::from(
+        "/// The shipped modules, sorted by name: (module name, file name, deflated text\n\
+         /// in [`DEFLATED`], inflated length), names in [`NAMES`].\n",
+    );
+    out.push_str("pub(crate) static EMBEDDED: &[(Str, Str, Str, u32)] = &[\n");
     for name in &names {
         let module = name.trim_end_matches(".txt");
         let path = dir.join(name);
@@ -34,10 +43,15 @@ fn main() {
         for imported in imported_modules(&text) {
             *popularity.entry(imported).or_insert(0u32) += 1;
         }
+        let start = deflated.len();
+        deflated.extend(miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9));
+        let data = Str(start as u32, deflated.len() as u32);
         let _ = writeln!(
             out,
-            "    ({module:?}, {name:?}, include_str!({:?})),",
-            path.display().to_string()
+            "    ({:?}, {:?}, {data:?}, {}),",
+            strings.add(module),
+            strings.add(name),
+            text.len()
         );
     }
     out.push_str("];\n");
@@ -52,20 +66,66 @@ fn main() {
     out.push_str(
         "/// How many shipped modules import each module: (module, count), sorted by name.\n",
     );
-    out.push_str("pub(crate) static POPULARITY: &[(&str, u32)] = &[\n");
+    out.push_str("pub(crate) static POPULARITY: &[(Str, u32)] = &[\n");
     for (module, count) in &popularity {
-        let _ = writeln!(out, "    ({module:?}, {count}),");
+        let _ = writeln!(out, "    ({:?}, {count}),", strings.add(module));
     }
     out.push_str("];\n");
     out.push_str("/// Names the shipped modules define: (symbol, module), sorted.\n");
-    out.push_str("pub(crate) static SYMBOLS: &[(&str, &str)] = &[\n");
+    out.push_str("pub(crate) static SYMBOLS: &[(Str, Str)] = &[\n");
     for (symbol, module) in &symbols {
-        let _ = writeln!(out, "    ({symbol:?}, {module:?}),");
+        let _ = writeln!(
+            out,
+            "    ({:?}, {:?}),",
+            strings.add(symbol),
+            strings.add(module)
+        );
     }
     out.push_str("];\n");
+    out.push_str("/// Every name the tables above point into.\n");
+    out.push_str("pub(crate) static NAMES: &str = include_str!(\"embedded_names.txt\");\n");
+    out.push_str("/// The deflated texts of the shipped modules, one after the other.\n");
+    out.push_str(
+        "pub(crate) static DEFLATED: &[u8] = include_bytes!(\"embedded_mibs.deflate\");\n",
+    );
     let out_dir = std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into());
-    if let Err(err) = std::fs::write(Path::new(&out_dir).join("embedded_mibs.rs"), out) {
-        panic!("cannot write embedded_mibs.rs: {err}");
+    let out_dir = Path::new(&out_dir);
+    for (file, bytes) in [
+        ("embedded_mibs.rs", out.as_bytes()),
+        ("embedded_names.txt", strings.text.as_bytes()),
+        ("embedded_mibs.deflate", &deflated),
+    ] {
+        if let Err(err) = std::fs::write(out_dir.join(file), bytes) {
+            panic!("cannot write {file}: {err}");
+        }
+    }
+}
+
+/// A string's place in [`Strings`]: start and end byte offsets, written as the
+/// `Str(start, end)` the library declares.
+struct Str(u32, u32);
+
+impl std::fmt::Debug for Str {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Str({}, {})", self.0, self.1)
+    }
+}
+
+/// All names, each stored once.
+#[derive(Default)]
+struct Strings {
+    text: String,
+    seen: std::collections::HashMap<String, (u32, u32)>,
+}
+
+impl Strings {
+    fn add(&mut self, name: &str) -> Str {
+        let (start, end) = *self.seen.entry(name.to_string()).or_insert_with(|| {
+            let start = self.text.len() as u32;
+            self.text.push_str(name);
+            (start, self.text.len() as u32)
+        });
+        Str(start, end)
     }
 }
 

@@ -15,11 +15,15 @@
 //! cargo rebuilds nothing that did not change. Cargo is told to rerun the script when
 //! any MIB file read (imports included) or any search directory changes.
 
-use std::fmt;
+mod error;
+
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use error::{BuildError, MibDiagnostic};
 
 use crate::emit::rust::{self, Options, RustModule};
-use crate::render::{HumanRenderer, render_line};
+use crate::render::HumanRenderer;
 use crate::resolve::{Loaded, Loader};
 use crate::{Code, Policy};
 
@@ -40,25 +44,8 @@ impl Default for Builder {
     }
 }
 
-/// The MIB errors that stopped a build, rendered with file, line and snippet.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BuildError {
-    /// The errors, rendered as `smic check` renders them (snippets included).
-    pub report: String,
-    /// The same errors, one line each: `file:line:column: message [code]`.
-    pub errors: Vec<String>,
-}
-
-impl fmt::Display for BuildError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.report)
-    }
-}
-
-impl std::error::Error for BuildError {}
-
 /// What a build produced.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Compiled {
     /// Every generated module (the requested ones and those their code uses).
     pub modules: Vec<RustModule>,
@@ -66,11 +53,9 @@ pub struct Compiled {
     pub include: String,
     /// Every MIB file read (search directories are read whole).
     pub files: Vec<PathBuf>,
-    /// Warnings, rendered.
-    pub warnings: String,
-    /// The same warnings, one line each: `file:line:column: message [code]` (what
-    /// [`Builder::compile`] prints as `cargo:warning`).
-    pub warning_lines: Vec<String>,
+    /// The warnings of the requested modules, what they import and the generated code
+    /// ([`Builder::compile`] prints each as `cargo:warning=file:line:column: ...`).
+    pub warnings: Vec<MibDiagnostic>,
 }
 
 impl Builder {
@@ -99,7 +84,8 @@ impl Builder {
     }
 
     /// The path generated code uses for the runtime crate (default `::smic_smi`), for
-    /// crates that rename or re-export it.
+    /// crates that rename or re-export it. A build with a string that is not a Rust path
+    /// fails with [`BuildError::InvalidRuntimePath`].
     pub fn runtime_path(&mut self, path: impl Into<String>) -> &mut Self {
         self.runtime = path.into();
         self
@@ -141,25 +127,29 @@ impl Builder {
     }
 
     /// Compiles `modules` and writes the files.
-    pub fn compile<S: AsRef<str>>(
-        &self,
-        modules: &[S],
-    ) -> Result<Compiled, Box<dyn std::error::Error>> {
+    pub fn compile<S: AsRef<str>>(&self, modules: &[S]) -> Result<Compiled, BuildError> {
         let out_dir = match &self.out_dir {
             Some(dir) => dir.clone(),
             None => std::env::var_os("OUT_DIR")
                 .map(PathBuf::from)
-                .ok_or("OUT_DIR is not set: call Builder::out_dir outside build scripts")?,
+                .ok_or(BuildError::NoOutDir)?,
         };
         let compiled = self.generate(modules)?;
-        std::fs::create_dir_all(&out_dir)?;
+        let write = |path: PathBuf, text: &str| match write_if_changed(&path, text) {
+            Ok(_) => Ok(()),
+            Err(source) => Err(BuildError::Write { path, source }),
+        };
+        std::fs::create_dir_all(&out_dir).map_err(|source| BuildError::Write {
+            path: out_dir.clone(),
+            source,
+        })?;
         for module in &compiled.modules {
-            write_if_changed(&out_dir.join(&module.file_name), &module.code)?;
+            write(out_dir.join(&module.file_name), &module.code)?;
         }
-        write_if_changed(&out_dir.join("mibs.rs"), &compiled.include)?;
+        write(out_dir.join("mibs.rs"), &compiled.include)?;
         if self.rerun {
-            for warning in &compiled.warning_lines {
-                cargo_says(&format!("cargo:warning={warning}"));
+            for warning in &compiled.warnings {
+                cargo_says(&format!("cargo:warning={}", warning.summary()));
             }
         }
         Ok(compiled)
@@ -167,6 +157,14 @@ impl Builder {
 
     /// Compiles `modules` without writing anything (what the proc-macro uses).
     pub fn generate<S: AsRef<str>>(&self, modules: &[S]) -> Result<Compiled, BuildError> {
+        // Checked before any work: a typo here would otherwise surface as rustc errors
+        // inside generated code.
+        if let Err(err) = syn::parse_str::<syn::Path>(&self.runtime) {
+            return Err(BuildError::InvalidRuntimePath {
+                path: self.runtime.clone(),
+                reason: err.to_string(),
+            });
+        }
         let mut loader = Loader::new();
         loader.builtin(self.builtin);
         for path in &self.search {
@@ -188,12 +186,10 @@ impl Builder {
                 cargo_says(&format!("cargo:rerun-if-changed={}", path.display()));
             }
         }
-        let rendered = render(&loaded);
-        if !rendered.errors.is_empty() {
-            return Err(BuildError {
-                report: rendered.report,
-                errors: rendered.errors,
-            });
+        let mut findings = Findings::new(&loaded);
+        findings.load();
+        if !findings.errors.is_empty() {
+            return Err(BuildError::Mib(findings.errors));
         }
         let targets: Vec<_> = modules
             .iter()
@@ -204,64 +200,86 @@ impl Builder {
         };
         let mut generated = rust::generate_with_dependencies(&loaded.model, &targets, &options);
         self.policy.apply(&mut generated.diagnostics);
-        let renderer = HumanRenderer::new(false);
-        let (mut warnings, mut warning_lines) = (rendered.warnings, rendered.warning_lines);
         for d in &generated.diagnostics {
-            warnings.push_str(&renderer.render(d, &loaded.sources));
-            warning_lines.push(render_line(d, &loaded.sources));
+            findings.add(d);
         }
         Ok(Compiled {
             include: rust::include_file(&generated.modules),
             modules: generated.modules,
             files,
-            warnings,
-            warning_lines,
+            warnings: findings.warnings,
         })
     }
 }
 
-/// What a load reported, rendered in full and one line each.
-#[derive(Default)]
-struct Rendered {
-    /// The errors, rendered in full.
-    report: String,
-    errors: Vec<String>,
-    warnings: String,
-    warning_lines: Vec<String>,
+/// Writes `bytes` to `path` unless it already holds exactly them, and says whether it
+/// wrote: an unchanged file keeps its mtime, so cargo and other build systems rebuild
+/// nothing that depends on it.
+pub fn write_if_changed(path: &Path, bytes: impl AsRef<[u8]>) -> std::io::Result<bool> {
+    let bytes = bytes.as_ref();
+    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    std::fs::write(path, bytes)?;
+    Ok(true)
 }
 
-/// Errors and warnings of the requested modules and what they import, rendered.
-fn render(loaded: &Loaded) -> Rendered {
-    let renderer = HumanRenderer::new(false);
-    let mut out = Rendered::default();
-    let mut modules: Vec<&String> = loaded.diagnostics.keys().collect();
-    modules.sort();
-    let all = loaded
-        .general
-        .iter()
-        .chain(modules.into_iter().flat_map(|m| &loaded.diagnostics[m]));
-    for d in all {
-        // The shipped modules' own quirks are smic's business, not the build's.
-        let shipped = d
-            .file
-            .and_then(|f| loaded.sources.file(f))
-            .is_some_and(|f| f.path.to_string_lossy().starts_with('<'));
-        if d.severity == crate::Severity::Error {
-            out.report.push_str(&renderer.render(d, &loaded.sources));
-            out.errors.push(render_line(d, &loaded.sources));
-        } else if d.severity == crate::Severity::Warning && !shipped {
-            out.warnings.push_str(&renderer.render(d, &loaded.sources));
-            out.warning_lines.push(render_line(d, &loaded.sources));
+/// The errors and warnings of a build, bound to their files as they are found.
+struct Findings<'a> {
+    loaded: &'a Loaded,
+    renderer: HumanRenderer,
+    texts: Vec<(u32, Arc<str>)>,
+    errors: Vec<MibDiagnostic>,
+    warnings: Vec<MibDiagnostic>,
+}
+
+impl<'a> Findings<'a> {
+    fn new(loaded: &'a Loaded) -> Self {
+        Findings {
+            loaded,
+            renderer: HumanRenderer::new(false),
+            texts: Vec::new(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
         }
     }
-    out
-}
 
-fn write_if_changed(path: &Path, text: &str) -> std::io::Result<()> {
-    if std::fs::read(path).is_ok_and(|old| old == text.as_bytes()) {
-        return Ok(());
+    /// The findings of the requested modules and what they import.
+    fn load(&mut self) {
+        let loaded = self.loaded;
+        let mut modules: Vec<&String> = loaded.diagnostics.keys().collect();
+        modules.sort();
+        let all = loaded
+            .general
+            .iter()
+            .chain(modules.into_iter().flat_map(|m| &loaded.diagnostics[m]));
+        for d in all {
+            // The shipped modules' own quirks are smic's business, not the build's.
+            let shipped = d
+                .file
+                .and_then(|f| loaded.sources.file(f))
+                .is_some_and(|f| f.path.to_string_lossy().starts_with('<'));
+            if d.severity == crate::Severity::Error || !shipped {
+                self.add(d);
+            }
+        }
     }
-    std::fs::write(path, text)
+
+    /// Keeps an error or a warning (advice is for `smic check`).
+    fn add(&mut self, d: &crate::Diagnostic) {
+        let list = match d.severity {
+            crate::Severity::Error => &mut self.errors,
+            crate::Severity::Warning => &mut self.warnings,
+            crate::Severity::Advice => return,
+        };
+        let sources = &self.loaded.sources;
+        list.push(MibDiagnostic::new(
+            d,
+            sources,
+            &mut self.texts,
+            &self.renderer,
+        ));
+    }
 }
 
 /// A build script talks to cargo on stdout.

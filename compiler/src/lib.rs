@@ -18,5 +18,5 @@ pub mod resolve;
 pub mod source;
 pub mod syntax;
 
-pub use builder::{BuildError, Builder, Compiled};
+pub use builder::{BuildError, Builder, Compiled, MibDiagnostic, write_if_changed};
 pub use diagnostic::{Code, Diagnostic, FileId, Policy, Severity, Span};

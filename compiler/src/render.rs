@@ -1,5 +1,6 @@
 //! Showing diagnostics: miette's graphical reports with source snippets, or JSON lines.
 
+use std::borrow::Borrow;
 use std::fmt;
 
 use miette::{
@@ -11,13 +12,14 @@ use serde_json::json;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{SourceFile, Sources};
 
-/// Text of one file under its path, as miette wants it.
-struct NamedText<'a> {
-    name: String,
-    text: &'a str,
+/// Text of one file under its path, as miette wants it: borrowed while rendering, shared
+/// (`Arc<str>`) in the diagnostics a build returns.
+pub(crate) struct NamedText<T> {
+    pub(crate) name: String,
+    pub(crate) text: T,
 }
 
-impl SourceCode for NamedText<'_> {
+impl<T: AsRef<str> + Send + Sync> SourceCode for NamedText<T> {
     fn read_span<'b>(
         &'b self,
         span: &SourceSpan,
@@ -28,8 +30,9 @@ impl SourceCode for NamedText<'_> {
         // file of 40,000 lines with a few hundred findings that is most of the rendering.
         // It reads from a line start a little before the span instead, and the lines
         // skipped are counted once, the way miette counts them.
-        let (start, lines_before) = window_start(self.text, span.offset(), context_lines_before);
-        let window = &self.text[start..];
+        let text = self.text.as_ref();
+        let (start, lines_before) = window_start(text, span.offset(), context_lines_before);
+        let window = text.get(start..).unwrap_or_default();
         let local = SourceSpan::new((span.offset() - start).into(), span.len());
         let contents = window.read_span(&local, context_lines_before, context_lines_after)?;
         Ok(Box::new(MietteSpanContents::new_named(
@@ -75,33 +78,34 @@ fn window_start(text: &str, offset: usize, context: usize) -> (usize, usize) {
     (start, feeds + returns - pairs)
 }
 
-/// A diagnostic bound to its file, implementing [`miette::Diagnostic`].
-struct Bound<'a> {
-    diagnostic: &'a Diagnostic,
-    source: Option<NamedText<'a>>,
+/// A diagnostic bound to its file, implementing [`miette::Diagnostic`]: borrowed while
+/// rendering, owned (`Bound<Diagnostic, Arc<str>>`) in the diagnostics a build returns.
+pub(crate) struct Bound<D, T> {
+    pub(crate) diagnostic: D,
+    pub(crate) source: Option<NamedText<T>>,
 }
 
-impl fmt::Debug for Bound<'_> {
+impl<D: Borrow<Diagnostic>, T> fmt::Debug for Bound<D, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.diagnostic, f)
+        fmt::Debug::fmt(self.diagnostic.borrow(), f)
     }
 }
 
-impl fmt::Display for Bound<'_> {
+impl<D: Borrow<Diagnostic>, T> fmt::Display for Bound<D, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&self.diagnostic.borrow().message)
     }
 }
 
-impl std::error::Error for Bound<'_> {}
+impl<D: Borrow<Diagnostic>, T> std::error::Error for Bound<D, T> {}
 
-impl miette::Diagnostic for Bound<'_> {
+impl<D: Borrow<Diagnostic>, T: AsRef<str> + Send + Sync> miette::Diagnostic for Bound<D, T> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(self.diagnostic.code))
+        Some(Box::new(self.diagnostic.borrow().code))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.diagnostic.severity {
+        Some(match self.diagnostic.borrow().severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
             Severity::Advice => miette::Severity::Advice,
@@ -110,6 +114,7 @@ impl miette::Diagnostic for Bound<'_> {
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         self.diagnostic
+            .borrow()
             .help
             .as_ref()
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
@@ -121,11 +126,12 @@ impl miette::Diagnostic for Bound<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
-        let primary = self.diagnostic.primary.iter().map(|l| {
+        let diagnostic = self.diagnostic.borrow();
+        let primary = diagnostic.primary.iter().map(|l| {
             let text = (!l.message.is_empty()).then(|| l.message.clone());
             LabeledSpan::new_primary_with_span(text, l.span)
         });
-        let secondary = self.diagnostic.secondary.iter().map(|l| {
+        let secondary = diagnostic.secondary.iter().map(|l| {
             let text = (!l.message.is_empty()).then(|| l.message.clone());
             LabeledSpan::new_with_span(text, l.span)
         });
@@ -160,9 +166,17 @@ impl HumanRenderer {
                 name: file.path.display().to_string(),
                 text: &file.text,
             });
-        let bound = Bound { diagnostic, source };
+        self.render_bound(&Bound { diagnostic, source })
+    }
+
+    /// A diagnostic already bound to its file.
+    pub(crate) fn render_bound<D: Borrow<Diagnostic>, T: AsRef<str> + Send + Sync>(
+        &self,
+        bound: &Bound<D, T>,
+    ) -> String {
         let mut out = String::new();
-        if self.handler.render_report(&mut out, &bound).is_err() {
+        if self.handler.render_report(&mut out, bound).is_err() {
+            let diagnostic = bound.diagnostic.borrow();
             out = format!("{}: {}\n", diagnostic.code, diagnostic.message);
         }
         out

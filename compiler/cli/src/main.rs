@@ -73,15 +73,6 @@ fn report_load_errors(loaded: &Loaded) -> bool {
     any
 }
 
-/// Writes `bytes` to `path` unless it already holds exactly them (keeps mtimes, and
-/// so build systems, quiet).
-fn write_if_changed(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    if std::fs::read(path).is_ok_and(|old| old == bytes) {
-        return Ok(());
-    }
-    std::fs::write(path, bytes)
-}
-
 /// A syntax as people write it: the textual convention's name, or the base type.
 fn syntax_name(model: &Model, syntax: &Syntax) -> String {
     let (prefix, name) = syntax_parts(model, syntax);

@@ -218,20 +218,20 @@ fn expand(options: &Options) -> TokenStream2 {
 /// the calling crate.
 fn errors(error: &smic::BuildError, base: &Path) -> TokenStream2 {
     let prefix = format!("{}{MAIN_SEPARATOR}", base.display());
-    let mut messages: Vec<String> = error
-        .errors
+    let mib = error.mib_errors();
+    let mut messages: Vec<String> = mib
         .iter()
         .take(MAX_ERRORS)
-        .map(|line| line.replace(&prefix, ""))
+        .map(|e| e.summary().replace(&prefix, ""))
         .collect();
-    if error.errors.len() > MAX_ERRORS {
+    if mib.len() > MAX_ERRORS {
         messages.push(format!(
             "{} more MIB errors; `smic check` shows them all",
-            error.errors.len() - MAX_ERRORS
+            mib.len() - MAX_ERRORS
         ));
     }
     if messages.is_empty() {
-        messages.push(error.report.replace(&prefix, ""));
+        messages.push(error.to_string().replace(&prefix, ""));
     }
     quote! { #(::core::compile_error!(#messages);)* }
 }

@@ -44,7 +44,10 @@ fn a_broken_mib_is_a_compile_error_naming_file_and_line() {
     let output = Command::new(cargo)
         .current_dir(&dir)
         .args(["check", "--offline", "--quiet", "--message-format", "short"])
-        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .env(
+            "CARGO_TARGET_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("smic-user-crates-target"),
+        )
         .env_remove("RUSTFLAGS")
         .output()
         .unwrap_or_else(|e| panic!("cannot run cargo: {e}"));

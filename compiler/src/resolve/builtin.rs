@@ -8,22 +8,52 @@ use std::sync::OnceLock;
 
 use crate::model::Oid;
 
+/// A name's place in [`NAMES`]: start and end byte offsets.
+#[derive(Clone, Copy)]
+pub(crate) struct Str(u32, u32);
+
+impl Str {
+    fn get(self) -> &'static str {
+        NAMES
+            .get(self.0 as usize..self.1 as usize)
+            .unwrap_or_default()
+    }
+}
+
 include!(concat!(env!("OUT_DIR"), "/embedded_mibs.rs"));
 
 /// The OID subtree roots of the built-in modules (`smic index -o data/builtin-roots.tsv mibs/`).
 pub const ROOTS: &str = include_str!("../../data/builtin-roots.tsv");
 
-/// The names of the built-in modules.
+/// The names of the built-in modules, sorted.
 pub fn modules() -> impl Iterator<Item = &'static str> {
-    EMBEDDED.iter().map(|(name, _, _)| *name)
+    EMBEDDED.iter().map(|(name, ..)| name.get())
 }
 
-/// The text of a built-in module.
-pub fn text(module: &str) -> Option<&'static str> {
-    EMBEDDED
-        .iter()
-        .find(|(name, _, _)| *name == module)
-        .map(|(_, _, text)| *text)
+fn find(module: &str) -> Option<&'static (Str, Str, Str, u32)> {
+    let i = EMBEDDED
+        .binary_search_by(|(name, ..)| name.get().cmp(module))
+        .ok()?;
+    EMBEDDED.get(i)
+}
+
+/// The file name a built-in module was shipped as (`IF-MIB.txt`).
+pub fn file_name(module: &str) -> Option<&'static str> {
+    find(module).map(|(_, file, ..)| file.get())
+}
+
+/// The text of a built-in module, inflated from the copy embedded in the library (a
+/// module of the shipped set inflates in well under a millisecond).
+pub fn text(module: &str) -> Option<String> {
+    let &(_, _, data, len) = find(module)?;
+    let deflated = DEFLATED.get(data.0 as usize..data.1 as usize)?;
+    // The limit is one past the known length: miniz_oxide reports a buffer filled to
+    // exactly the limit as more output to come.
+    let limit = (len as usize).saturating_add(1);
+    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(deflated, limit).ok()?;
+    (bytes.len() == len as usize)
+        .then(|| String::from_utf8(bytes).ok())
+        .flatten()
 }
 
 /// The built-in modules whose subtrees contain `oid`.
@@ -38,18 +68,22 @@ pub fn covering(oid: &Oid) -> impl Iterator<Item = &'static str> {
 /// How many built-in modules import `module` (0 for modules not built in).
 pub fn popularity(module: &str) -> u32 {
     POPULARITY
-        .binary_search_by(|(m, _)| (*m).cmp(module))
-        .map_or(0, |i| POPULARITY[i].1)
+        .binary_search_by(|(m, _)| m.get().cmp(module))
+        .ok()
+        .and_then(|i| POPULARITY.get(i))
+        .map_or(0, |(_, count)| *count)
 }
 
 /// The built-in modules that define `symbol`, the most imported first.
 pub fn defining(symbol: &str) -> impl Iterator<Item = &'static str> {
     // SYMBOLS is sorted by symbol, then by popularity: a binary search finds the run.
-    let start = SYMBOLS.partition_point(|(s, _)| *s < symbol);
-    SYMBOLS[start..]
+    let start = SYMBOLS.partition_point(|(s, _)| s.get() < symbol);
+    SYMBOLS
+        .get(start..)
+        .unwrap_or_default()
         .iter()
-        .take_while(move |(s, _)| *s == symbol)
-        .map(|(_, module)| *module)
+        .take_while(move |(s, _)| s.get() == symbol)
+        .map(|(_, module)| module.get())
 }
 
 #[cfg(test)]
@@ -68,10 +102,21 @@ mod tests {
     #[test]
     fn every_embedded_file_declares_the_module_it_is_named_after() {
         assert!(EMBEDDED.len() > 400);
-        for (module, file, text) in EMBEDDED {
-            let scan = crate::syntax::scan::scan(text);
+        for module in super::modules() {
+            let file = super::file_name(module).unwrap_or_default();
+            let text = super::text(module).unwrap_or_default();
+            let on_disk = std::fs::read_to_string(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../mibs")
+                    .join(file),
+            )
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert_eq!(text, on_disk, "{module}: inflated text differs from {file}");
+            let scan = crate::syntax::scan::scan(&text);
             let names: Vec<&str> = scan.modules.iter().map(|m| m.name.as_str()).collect();
-            assert_eq!(names, [*module], "{file}");
+            assert_eq!(names, [module], "{file}");
         }
+        assert!(super::modules().is_sorted());
+        assert_eq!(super::text("NO-SUCH-MIB"), None);
     }
 }

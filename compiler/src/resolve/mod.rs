@@ -503,7 +503,7 @@ impl Session<'_> {
     fn declared(&self, name: &str) -> bool {
         self.parsed.contains_key(name)
             || self.loader.sources.declares(name)
-            || (self.loader.builtin && builtin::EMBEDDED.iter().any(|(m, _, _)| *m == name))
+            || (self.loader.builtin && builtin::modules().any(|m| m == name))
     }
 
     /// Finds a module: pinned base modules come from the built-in set; others from the
@@ -524,9 +524,9 @@ impl Session<'_> {
         if !self.loader.builtin {
             return None;
         }
-        let (module, file, text) = builtin::EMBEDDED
-            .iter()
-            .find(|(module, _, _)| *module == name)?;
+        let file = builtin::file_name(name)?;
+        let text = builtin::text(name)?;
+        let module = name;
         if let Some(user) = self.loader.sources.module(name).cloned() {
             let user_text = self
                 .loader
@@ -553,7 +553,7 @@ impl Session<'_> {
                     .push(diagnostic);
             }
         }
-        let (text, diagnostics) = decode(text.as_bytes().to_vec());
+        let (text, diagnostics) = decode(text.into_bytes());
         let id = self
             .loader
             .sources

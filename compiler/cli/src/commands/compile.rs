@@ -55,7 +55,7 @@ pub(crate) fn run(args: CompileArgs, load: &LoadArgs) -> ExitCode {
             Format::Json | Format::Rust => json::to_string(&json::module(&loaded.model, id)),
         };
         let path = args.out.join(format!("{target}.json"));
-        if let Err(err) = crate::write_if_changed(&path, text.as_bytes()) {
+        if let Err(err) = smic::write_if_changed(&path, text.as_bytes()) {
             eprintln!("smic: cannot write {}: {err}", path.display());
             return ExitCode::FAILURE;
         }
@@ -88,7 +88,7 @@ fn write_rust(args: &CompileArgs, loaded: &smic::resolve::Loaded) -> ExitCode {
     ));
     for (name, text) in files {
         let path = args.out.join(name);
-        if let Err(err) = crate::write_if_changed(&path, text.as_bytes()) {
+        if let Err(err) = smic::write_if_changed(&path, text.as_bytes()) {
             eprintln!("smic: cannot write {}: {err}", path.display());
             return ExitCode::FAILURE;
         }

@@ -27,8 +27,8 @@ pub(crate) fn run(args: IndexArgs, load: &LoadArgs) -> ExitCode {
         print!("{text}");
         return ExitCode::SUCCESS;
     }
-    match crate::write_if_changed(&args.output, text.as_bytes()) {
-        Ok(()) => {
+    match smic::write_if_changed(&args.output, text.as_bytes()) {
+        Ok(_) => {
             eprintln!(
                 "smic: {} OIDs from {} modules in {}",
                 index.len(),

@@ -9,6 +9,10 @@ use crate::source::{read_file, walk};
 use crate::syntax::scan::scan;
 use crate::syntax::{Reader, parse_module_with};
 
+/// The one helper for tests that need `../shared` (skips loudly, fails under CI).
+#[path = "../../../tests/all/shared.rs"]
+mod shared;
+
 thread_local! {
     /// Items the fast path accepted and declined on this thread.
     static COUNTS: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
@@ -78,11 +82,9 @@ fn shipped_mibs_parse_alike_and_mostly_fast() {
 
 #[test]
 fn vendor_corpus_parses_alike() {
-    let corpus = root().join("../shared/corpus/vendor");
-    if !corpus.is_dir() {
-        eprintln!("{} not present; skipping", corpus.display());
+    let Some(corpus) = shared::shared("corpus/vendor") else {
         return;
-    }
+    };
     let (accepted, declined) = compare_tree(&corpus);
     let share = accepted as f64 / (accepted + declined) as f64;
     assert!(

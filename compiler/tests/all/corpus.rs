@@ -1,10 +1,12 @@
-//! The shipped MIBs parse cleanly, and the vendor corpus (when `../shared/corpus` is
-//! present beside the project) parses at the promised rate.
+//! The shipped MIBs parse cleanly, and the vendor corpus (`../shared/corpus`, see
+//! [`shared`]) parses at the promised rate.
 
 use std::path::{Path, PathBuf};
 
 use smic::Policy;
 use smic::check::check_paths;
+
+use crate::shared::shared;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -29,14 +31,9 @@ fn every_shipped_module_parses_without_errors() {
 
 #[test]
 fn vendor_corpus_parses_at_least_99_percent_of_files() {
-    let corpus = root().join("../shared/corpus/vendor");
-    if !corpus.is_dir() {
-        eprintln!(
-            "{} not present; the corpus test needs the shared material",
-            corpus.display()
-        );
+    let Some(corpus) = shared("corpus/vendor") else {
         return;
-    }
+    };
     let report = check_paths(std::slice::from_ref(&corpus), &Policy::default());
     let files = report.sources.files().len();
     let failed: Vec<&Path> = report
@@ -63,14 +60,9 @@ fn vendor_corpus_parses_at_least_99_percent_of_files() {
 
 #[test]
 fn vendor_corpus_loads_at_least_98_percent_of_modules() {
-    let corpus = root().join("../shared/corpus/vendor");
-    if !corpus.is_dir() {
-        eprintln!(
-            "{} not present; the corpus test needs the shared material",
-            corpus.display()
-        );
+    let Some(corpus) = shared("corpus/vendor") else {
         return;
-    }
+    };
     let mut loader = smic::resolve::Loader::new();
     loader.target_path(&corpus).search_path(root().join("mibs"));
     let loaded = loader.load(&Policy::default());

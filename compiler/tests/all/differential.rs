@@ -12,12 +12,16 @@ use smic::Policy;
 use smic::model::{Model, NodeKind};
 use smic::resolve::Loader;
 
+use crate::shared::shared;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// A golden file of `../shared/golden` (see [`shared`]).
 fn golden(name: &str) -> Option<String> {
-    std::fs::read_to_string(root().join("../shared/golden").join(name)).ok()
+    let path = shared(&format!("golden/{name}"))?;
+    Some(std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
 }
 
 fn shipped_model() -> Model {
@@ -35,7 +39,6 @@ fn shipped_model() -> Model {
 #[test]
 fn every_netsnmp_name_and_oid_is_derived_identically() {
     let Some(text) = golden("ietf.netsnmp-oids.tsv") else {
-        eprintln!("../shared/golden not present; skipping the net-snmp comparison");
         return;
     };
     let model = shipped_model();
@@ -89,7 +92,6 @@ fn libsmi_kind(kind: NodeKind) -> &'static str {
 #[test]
 fn libsmi_kinds_and_oids_agree() {
     let Some(text) = golden("ietf.libsmi-identifiers.tsv") else {
-        eprintln!("../shared/golden not present; skipping the libsmi comparison");
         return;
     };
     let model = shipped_model();

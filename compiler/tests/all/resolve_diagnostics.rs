@@ -9,7 +9,7 @@
 //!
 //! This file owns every `smic::resolve::*` code and the quirks the resolver reports
 //! (`unimported-symbol`, `import-from-wrong-module`, `historic-type`);
-//! `tests/diagnostics.rs` lists them as covered here. [`every_owned_code_is_covered`]
+//! `tests/all/diagnostics.rs` lists them as covered here. [`every_owned_code_is_covered`]
 //! keeps the list honest when codes are added.
 
 #![allow(clippy::unwrap_used)]

@@ -12,7 +12,7 @@
 //!   files from disk (`source::read_file`, `source::walk`), never for text in memory.
 //! - every `smic::resolve::*` code and the quirks the resolver reports
 //!   (`unimported-symbol`, `import-from-wrong-module`, `historic-type`): they need
-//!   IMPORTS followed through the loader, and are covered by `tests/resolve_diagnostics.rs`.
+//!   IMPORTS followed through the loader, and are covered by `tests/all/resolve_diagnostics.rs`.
 //! - the `smic::codegen::*` codes: raised by the Rust generator, covered by the user
 //!   crate's tests (`tests/tests/typed_objects.rs` in the workspace).
 //!
@@ -135,7 +135,7 @@ const COVERED: &[Code] = &[
 /// Codes not produced from one text in memory (see the crate documentation).
 const SKIPPED: &[Code] = &[Code::Io, Code::FileTooLarge];
 
-/// Codes of the resolve stage, covered by `tests/resolve_diagnostics.rs` (which keeps
+/// Codes of the resolve stage, covered by `tests/all/resolve_diagnostics.rs` (which keeps
 /// its own coverage test for them).
 const COVERED_ELSEWHERE: &[Code] = &[
     // Raised by the Rust generator: `tests/tests/typed_objects.rs` checks both on a module
