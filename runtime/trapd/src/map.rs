@@ -6,9 +6,9 @@ use std::time::SystemTime;
 
 use smic_smi::{Oid, Registry, Value};
 use smic_snmp::ber::Writer;
+use smic_snmp::message::SecurityLevel as UsmLevel;
 use smic_snmp::message::{AnyPdu, Message, TrapV1, Version};
 use smic_snmp::notify::{Received, Sender};
-use smic_snmp::message::SecurityLevel as UsmLevel;
 use smic_store::{
     NotificationRecord, PduKind, Security, SecurityLevel, SnmpVersion, V1Trap, VarbindRecord,
 };
