@@ -93,10 +93,8 @@ pub fn walk(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
                 // Directories and links: where they lead decides. A looping or dangling
                 // link fails here and is skipped.
                 _ => match std::fs::metadata(&entry) {
-                    Ok(m) if m.is_dir() => {
-                        if visited.insert(Identity::of(&entry, &m)) {
-                            subdirectories.push(entry);
-                        }
+                    Ok(m) if m.is_dir() && visited.insert(Identity::of(&entry, &m)) => {
+                        subdirectories.push(entry);
                     }
                     Ok(m) if m.is_file() => files.push(entry),
                     _ => {}
