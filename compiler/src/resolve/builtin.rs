@@ -30,6 +30,11 @@ pub fn modules() -> impl Iterator<Item = &'static str> {
     EMBEDDED.iter().map(|(name, ..)| name.get())
 }
 
+/// Whether `module` is one of the built-in modules (a binary search, no text read).
+pub fn contains(module: &str) -> bool {
+    find(module).is_some()
+}
+
 fn find(module: &str) -> Option<&'static (Str, Str, Str, u32)> {
     let i = EMBEDDED
         .binary_search_by(|(name, ..)| name.get().cmp(module))

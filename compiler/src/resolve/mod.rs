@@ -503,7 +503,7 @@ impl Session<'_> {
     fn declared(&self, name: &str) -> bool {
         self.parsed.contains_key(name)
             || self.loader.sources.declares(name)
-            || (self.loader.builtin && builtin::modules().any(|m| m == name))
+            || (self.loader.builtin && builtin::contains(name))
     }
 
     /// Finds a module: pinned base modules come from the built-in set; others from the
