@@ -4,6 +4,11 @@
 #![allow(clippy::print_stdout)]
 
 mod commands;
+#[expect(
+    dead_code,
+    reason = "shared by the daemon subcommands (agent, trapd) that land next"
+)]
+mod daemon;
 mod load;
 
 use std::process::ExitCode;
