@@ -247,12 +247,13 @@ impl<'a> Findings<'a> {
     /// The findings of the requested modules and what they import.
     fn load(&mut self) {
         let loaded = self.loaded;
-        let mut modules: Vec<&String> = loaded.diagnostics.keys().collect();
-        modules.sort();
+        let mut modules: Vec<(&String, &Vec<crate::Diagnostic>)> =
+            loaded.diagnostics.iter().collect();
+        modules.sort_by_key(|&(name, _)| name);
         let all = loaded
             .general
             .iter()
-            .chain(modules.into_iter().flat_map(|m| &loaded.diagnostics[m]));
+            .chain(modules.into_iter().flat_map(|(_, diagnostics)| diagnostics));
         for d in all {
             // The shipped modules' own quirks are smic's business, not the build's.
             let shipped = d

@@ -5,6 +5,10 @@
 //! with stable codes and spans instead of failing, so one broken module never hides
 //! the rest of a batch.
 
+// Library code does not panic on what it is given: every index is checked, and an
+// `expect` is a bug (tests index freely).
+#![cfg_attr(not(test), warn(clippy::indexing_slicing, clippy::expect_used))]
+
 mod builder;
 pub mod check;
 pub mod diagnostic;

@@ -32,7 +32,9 @@ pub(crate) fn map_on_all_cores<T: Sync, R: Send>(
             .collect();
         for worker in workers {
             for (i, result) in worker.join().unwrap_or_default() {
-                results[i] = Some(result);
+                if let Some(slot) = results.get_mut(i) {
+                    *slot = Some(result);
+                }
             }
         }
     });

@@ -58,7 +58,7 @@ fn window_start(text: &str, offset: usize, context: usize) -> (usize, usize) {
     // The span's own line, the context lines, and one more for good measure.
     let mut feeds = context + 2;
     let mut start = 0;
-    for (i, &b) in bytes[..offset].iter().enumerate().rev() {
+    for (i, &b) in bytes.iter().take(offset).enumerate().rev() {
         if b == b'\n' {
             feeds -= 1;
             if feeds == 0 {
@@ -67,7 +67,7 @@ fn window_start(text: &str, offset: usize, context: usize) -> (usize, usize) {
             }
         }
     }
-    let skipped = &bytes[..start];
+    let skipped = bytes.get(..start).unwrap_or_default();
     let feeds = skipped.iter().filter(|&&b| b == b'\n').count();
     let returns = skipped.iter().filter(|&&b| b == b'\r').count();
     let pairs = if returns == 0 {

@@ -6,6 +6,10 @@
 //! build script. Errors in the MIBs become compile errors that name the MIB file and
 //! line.
 
+// Library code does not panic on what it is given: every index is checked, and an
+// `expect` is a bug (tests index freely).
+#![cfg_attr(not(test), warn(clippy::indexing_slicing, clippy::expect_used))]
+
 use std::path::{MAIN_SEPARATOR, Path, PathBuf};
 
 use proc_macro::TokenStream;

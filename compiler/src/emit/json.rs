@@ -172,7 +172,10 @@ fn index(model: &Model, component: &IndexComponent) -> Value {
     );
     out.insert("implied".into(), json!(component.implied));
     let encoding = serde_json::to_value(component.encoding).unwrap_or(Value::Null);
-    out.insert("encoding".into(), encoding["encoding"].clone());
+    out.insert(
+        "encoding".into(),
+        encoding.get("encoding").cloned().unwrap_or(Value::Null),
+    );
     if let Some(length) = encoding.get("length") {
         out.insert("length".into(), length.clone());
     }

@@ -39,7 +39,7 @@ pub fn decode(model: &Model, row: NodeId, arcs: &[u32]) -> Option<Vec<IndexValue
 pub fn name_of(model: &Model, oid: &Oid) -> Option<String> {
     let id = model.longest_prefix(oid)?;
     let node = model.node(id);
-    let suffix = &oid.arcs()[node.oid.len()..];
+    let suffix = oid.arcs().get(node.oid.len()..).unwrap_or_default();
     let mut out = model.qualified_name(id);
     let decoded = match (node.kind, row_of(model, id)) {
         (NodeKind::Column, Some(row)) => decode(model, row, suffix),
@@ -176,8 +176,9 @@ fn tokenize(suffix: &str) -> Result<Vec<Token>, String> {
             .ok_or_else(|| format!("expected `.` before `{rest}`"))?;
         if let Some(quoted) = rest.strip_prefix('"') {
             let end = quoted.find('"').ok_or("unterminated quoted index")?;
-            tokens.push(Token::Bytes(quoted.as_bytes()[..end].to_vec()));
-            rest = &quoted[end + 1..];
+            let (bytes, closed) = quoted.split_at(end);
+            tokens.push(Token::Bytes(bytes.as_bytes().to_vec()));
+            rest = closed.strip_prefix('"').unwrap_or(closed);
             continue;
         }
         let end = rest.find('.').unwrap_or(rest.len());

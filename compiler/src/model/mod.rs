@@ -503,16 +503,41 @@ impl Model {
     }
 
     /// A module.
+    ///
+    /// # Panics
+    ///
+    /// If `id` was not handed out by this model (ids, like indexes, belong to the
+    /// arena that made them).
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "an id is an index this model handed out"
+    )]
     pub fn module(&self, id: ModuleId) -> &Module {
         &self.modules[id.0 as usize]
     }
 
     /// A node.
+    ///
+    /// # Panics
+    ///
+    /// If `id` was not handed out by this model.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "an id is an index this model handed out"
+    )]
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id.0 as usize]
     }
 
     /// A type.
+    ///
+    /// # Panics
+    ///
+    /// If `id` was not handed out by this model.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "an id is an index this model handed out"
+    )]
     pub fn ty(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0 as usize]
     }
@@ -542,8 +567,7 @@ impl Model {
             ids
         });
         let start = by_name.partition_point(|&id| self.node(id).name.as_str() < name);
-        let len = by_name[start..].partition_point(|&id| self.node(id).name == name);
-        &by_name[start..start + len]
+        run_from(by_name, start, |id| self.node(id).name == name)
     }
 
     /// The nodes registered at exactly `oid`.
@@ -555,8 +579,7 @@ impl Model {
     fn with_arcs(&self, arcs: &[u32]) -> &[NodeId] {
         let by_oid = self.by_oid();
         let start = by_oid.partition_point(|&id| self.node(id).oid.arcs() < arcs);
-        let len = by_oid[start..].partition_point(|&id| self.node(id).oid.arcs() == arcs);
-        &by_oid[start..start + len]
+        run_from(by_oid, start, |id| self.node(id).oid.arcs() == arcs)
     }
 
     /// The node with the longest OID that is a prefix of `oid` (for instance OIDs). Where
@@ -565,7 +588,7 @@ impl Model {
     pub fn longest_prefix(&self, oid: &Oid) -> Option<NodeId> {
         let arcs = oid.arcs();
         (1..=arcs.len()).rev().find_map(|n| {
-            let ids = self.with_arcs(&arcs[..n]);
+            let ids = self.with_arcs(arcs.get(..n)?);
             let smiv2 =
                 |id: &&NodeId| self.module(self.node(**id).module).language == Language::SMIv2;
             ids.iter().find(smiv2).or(ids.first()).copied()
@@ -581,22 +604,23 @@ impl Model {
     pub fn subtree<'a>(&'a self, prefix: &'a Oid) -> impl Iterator<Item = (&'a Oid, &'a [NodeId])> {
         let by_oid = self.by_oid();
         let start = by_oid.partition_point(|&id| self.node(id).oid < *prefix);
-        let len = by_oid[start..].partition_point(|&id| self.node(id).oid.starts_with(prefix));
-        self.groups(&by_oid[start..start + len])
+        self.groups(run_from(by_oid, start, |id| {
+            self.node(id).oid.starts_with(prefix)
+        }))
     }
 
     /// Runs of `ids` (sorted by OID) that share an OID, with that OID.
     fn groups<'a>(&'a self, ids: &'a [NodeId]) -> impl Iterator<Item = (&'a Oid, &'a [NodeId])> {
         ids.chunk_by(move |&a, &b| self.node(a).oid == self.node(b).oid)
-            .map(move |run| (&self.node(run[0]).oid, run))
+            .filter_map(move |run| Some((&self.node(*run.first()?).oid, run)))
     }
 
     /// The OID index: every node with an OID, sorted by OID, then by id.
     fn by_oid(&self) -> &[NodeId] {
         self.by_oid.get_or_init(|| {
             let mut ids: Vec<NodeId> = (0..self.nodes.len())
-                .filter(|&i| !self.nodes[i].oid.is_empty())
                 .map(|i| NodeId(i as u32))
+                .filter(|&id| !self.node(id).oid.is_empty())
                 .collect();
             ids.sort_unstable_by(|&a, &b| {
                 self.node(a)
@@ -626,7 +650,7 @@ impl Model {
         let id = NodeId(u32::try_from(self.nodes.len()).unwrap_or(u32::MAX));
         let module = node.module;
         self.nodes.push(node);
-        self.modules[module.0 as usize].nodes.push(id);
+        self.module_mut(module).nodes.push(id);
         id
     }
 
@@ -634,7 +658,23 @@ impl Model {
         let id = TypeId(u32::try_from(self.types.len()).unwrap_or(u32::MAX));
         let module = ty.module;
         self.types.push(ty);
-        self.modules[module.0 as usize].types.push(id);
+        self.module_mut(module).types.push(id);
         id
     }
+
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "an id is an index this model handed out"
+    )]
+    fn module_mut(&mut self, id: ModuleId) -> &mut Module {
+        &mut self.modules[id.0 as usize]
+    }
+}
+
+/// The ids of `sorted` from `start` on for which `in_run` holds, up to the first that
+/// does not (`in_run` partitions that part of the slice).
+fn run_from<T: Copy>(sorted: &[T], start: usize, in_run: impl Fn(T) -> bool) -> &[T] {
+    let rest = sorted.get(start..).unwrap_or_default();
+    let len = rest.partition_point(|&id| in_run(id));
+    rest.get(..len).unwrap_or_default()
 }

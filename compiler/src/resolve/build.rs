@@ -7,6 +7,14 @@
 //! module that defines a symbol still unknown and build again. The ASN.1 roots `iso`,
 //! `ccitt` and `joint-iso-ccitt` are known everywhere without a word, as the SMI says.
 
+// The builder keeps parallel arenas (nodes, their sources, symbol tables and import
+// tables per module, type states) and indexes them with the ids it hands out while
+// building: an id out of range is a bug in this file, never a property of the input.
+#![expect(
+    clippy::indexing_slicing,
+    reason = "arenas indexed by the ids this builder hands out"
+)]
+
 use std::cell::Cell;
 
 use super::BASE_MODULES;

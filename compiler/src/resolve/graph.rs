@@ -24,7 +24,9 @@ impl ImportGraph {
             graph.add(&module.name.name);
         }
         for module in &modules {
-            let from = graph.index[&module.name.name];
+            let Some(&from) = graph.index.get(&module.name.name) else {
+                continue; // added just above: never missing
+            };
             let mut targets: Vec<&str> = module
                 .imports
                 .iter()

@@ -330,7 +330,9 @@ impl Loader {
             diagnostics.entry(module).or_default().push(diagnostic);
         }
         for cycle in graph.cycles() {
-            let module = cycle[0].clone();
+            let Some(module) = cycle.first().cloned() else {
+                continue;
+            };
             if let Some((file, ast)) = parsed.get(&module) {
                 let diagnostic = Diagnostic::new(
                     Code::ImportCycle,
@@ -369,7 +371,7 @@ fn renamed_base_module(name: &str) -> Option<&'static str> {
     BASE_MODULES.iter().copied().find(|base| {
         name.len() > base.len() + 1
             && name.starts_with(base)
-            && matches!(name.as_bytes()[base.len()], b'-' | b'_')
+            && matches!(name.as_bytes().get(base.len()), Some(b'-' | b'_'))
     })
 }
 

@@ -67,7 +67,7 @@ impl SourceFile {
         let line = line_starts
             .partition_point(|&start| start <= offset)
             .saturating_sub(1);
-        let start = line_starts[line] as usize;
+        let start = line_starts.get(line).map_or(0, |&start| start as usize);
         let end = (offset as usize).min(self.text.len());
         let column = self
             .text
@@ -309,8 +309,7 @@ impl Sources {
                 self.modules.push(ModuleLocation { file, chunk });
                 continue;
             }
-            if let Some(&first) = self.by_name.get(&chunk.name) {
-                let first = &self.modules[first];
+            if let Some(first) = self.module(&chunk.name) {
                 if first.file == file {
                     diagnostics.push(
                         Diagnostic::new(
@@ -414,7 +413,7 @@ impl Sources {
     /// [`add_text`]: Self::add_text
     pub fn find(&mut self, name: &str) -> Option<Found> {
         if let Some(&i) = self.by_name.get(name) {
-            let location = self.modules[i].clone();
+            let location = self.modules.get(i).cloned()?;
             let diagnostics = self.also_declared(name, &location);
             return Some(Found {
                 location,
@@ -424,10 +423,20 @@ impl Sources {
         let holders = self.catalog.by_name.get(name)?.clone();
         for holder in holders {
             let h = holder as usize;
-            if self.catalog.files[h].loaded.is_none() {
+            if self
+                .catalog
+                .files
+                .get(h)
+                .is_some_and(|f| f.loaded.is_none())
+            {
                 self.read_catalog_file(h);
             }
-            let Some(Some(file)) = &mut self.catalog.files[h].loaded else {
+            let Some(Some(file)) = self
+                .catalog
+                .files
+                .get_mut(h)
+                .and_then(|f| f.loaded.as_mut())
+            else {
                 continue;
             };
             let Some(chunk) = file.chunks.iter().find(|c| c.name == name).cloned() else {
@@ -471,7 +480,7 @@ impl Sources {
             .get(name)
             .into_iter()
             .flatten()
-            .map(|&h| &self.catalog.files[h as usize])
+            .filter_map(|&h| self.catalog.files.get(h as usize))
             .filter(|f| !matches!(&f.loaded, Some(Some(l)) if l.id == location.file))
             .map(|f| f.path.as_path())
             .collect();
@@ -500,7 +509,9 @@ impl Sources {
     /// Reads catalog file `h`, adding it to the files (its modules are registered one
     /// by one, as they are found).
     fn read_catalog_file(&mut self, h: usize) {
-        let path = self.catalog.files[h].path.clone();
+        let Some(path) = self.catalog.files.get(h).map(|f| f.path.clone()) else {
+            return;
+        };
         let loaded = read_file(&path).ok().map(|(text, mut pending)| {
             let scan = scan::scan(&text);
             pending.extend(scan.diagnostics);
@@ -513,7 +524,9 @@ impl Sources {
                 general_given: false,
             }
         });
-        self.catalog.files[h].loaded = Some(loaded);
+        if let Some(file) = self.catalog.files.get_mut(h) {
+            file.loaded = Some(loaded);
+        }
     }
 
     /// The loaded files.
@@ -533,6 +546,6 @@ impl Sources {
 
     /// The module declared under `name`.
     pub fn module(&self, name: &str) -> Option<&ModuleLocation> {
-        self.by_name.get(name).map(|&i| &self.modules[i])
+        self.by_name.get(name).and_then(|&i| self.modules.get(i))
     }
 }

@@ -38,7 +38,7 @@ pub fn strip_page_layout(text: &mut String) -> Option<usize> {
     // char is replaced by as many spaces as it had bytes, so the text stays UTF-8.
     let mut bytes = std::mem::take(text).into_bytes();
     for range in ranges {
-        for b in &mut bytes[range] {
+        for b in bytes.get_mut(range).unwrap_or_default() {
             if *b != b'\r' {
                 *b = b' ';
             }

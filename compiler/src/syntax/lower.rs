@@ -412,8 +412,9 @@ impl<'t> Lowerer<'t> {
                 items.push(pair.clone());
                 continue;
             }
-            let next_item = pairs[i + 1..]
+            let next_item = pairs
                 .iter()
+                .skip(i + 1)
                 .find(|p| p.as_rule() != Rule::separator);
             let comma = !pair.as_str().is_empty();
             match (next_item, comma) {
@@ -1021,7 +1022,11 @@ impl<'t> Lowerer<'t> {
                     .map(|rank| (rank, self.span(p)))
             })
             .collect();
-        if let Some(w) = ranks.windows(2).find(|w| w[1].0 < w[0].0) {
+        let misordered = ranks.windows(2).find_map(|pair| match *pair {
+            [early, late] if late.0 < early.0 => Some((early.1, late.1)),
+            _ => None,
+        });
+        if let Some((early_span, late_span)) = misordered {
             let keyword = |span: Span| {
                 let start = span.start as usize - self.base;
                 self.text[start..]
@@ -1030,11 +1035,11 @@ impl<'t> Lowerer<'t> {
                     .unwrap_or("")
                     .to_string()
             };
-            let (late, early) = (keyword(w[1].1), keyword(w[0].1));
+            let (late, early) = (keyword(late_span), keyword(early_span));
             self.push(
                 Diagnostic::new(Code::ClauseOrder, format!("in {}, {late} comes after {early}", name.name))
-                    .at(w[1].1, format!("{late} belongs before {early}"))
-                    .also(w[0].1, "this clause")
+                    .at(late_span, format!("{late} belongs before {early}"))
+                    .also(early_span, "this clause")
                     .help("the SMI fixes the order of clauses: SYNTAX, UNITS, MAX-ACCESS, STATUS, DESCRIPTION, REFERENCE, INDEX or AUGMENTS, DEFVAL"),
             );
         }
@@ -1607,6 +1612,10 @@ pub(super) const ACCESS_VALUES: &[&str] = &[
 ];
 
 /// Levenshtein distance, for "did you mean" help on short keywords.
+#[expect(
+    clippy::indexing_slicing,
+    reason = "j + 1 and b.len() index a row of b.len() + 1 entries"
+)]
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
@@ -1808,7 +1817,8 @@ fn skip_trivia(mut text: &str) -> &str {
             return text;
         };
         let end = memchr::memchr2(b'\n', b'\r', comment.as_bytes()).unwrap_or(comment.len());
-        text = match memchr::memmem::find(&comment.as_bytes()[..end], b"--") {
+        let line = comment.as_bytes().get(..end).unwrap_or_default();
+        text = match memchr::memmem::find(line, b"--") {
             Some(close) => &comment[close + 2..],
             None => &comment[end..],
         };

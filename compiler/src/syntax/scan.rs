@@ -61,6 +61,10 @@ struct Lexer<'a> {
 
 /// Bytes that make up a word: letters, digits, `_` and `-` (tables, as the scanner
 /// looks at every byte of every file).
+#[expect(
+    clippy::indexing_slicing,
+    reason = "built at compile time: an index out of bounds fails the build"
+)]
 const WORD: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;
@@ -73,6 +77,10 @@ const WORD: [bool; 256] = {
 };
 
 /// [`WORD`] without `-`, which needs a look at the next byte (`--` ends a word).
+#[expect(
+    clippy::indexing_slicing,
+    reason = "built at compile time: an index out of bounds fails the build"
+)]
 const WORD_NOT_DASH: [bool; 256] = {
     let mut table = WORD;
     table[b'-' as usize] = false;
@@ -80,6 +88,10 @@ const WORD_NOT_DASH: [bool; 256] = {
 };
 
 /// Whitespace between tokens: ASCII whitespace and the vertical tab.
+#[expect(
+    clippy::indexing_slicing,
+    reason = "built at compile time: an index out of bounds fails the build"
+)]
 const SPACE: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;
@@ -97,8 +109,22 @@ const SPACE: [bool; 256] = {
 fn run(bytes: &[u8], class: &[bool; 256]) -> usize {
     bytes
         .iter()
-        .position(|&c| !class[usize::from(c)])
+        .position(|&c| !is(class, c))
         .unwrap_or(bytes.len())
+}
+
+/// Whether `c` is in `class`.
+#[expect(
+    clippy::indexing_slicing,
+    reason = "a table of 256 entries indexed by a byte"
+)]
+fn is(class: &[bool; 256], c: u8) -> bool {
+    class[usize::from(c)]
+}
+
+/// The bytes from `at` on (none past the end).
+fn after(bytes: &[u8], at: usize) -> &[u8] {
+    bytes.get(at..).unwrap_or_default()
 }
 
 impl Lexer<'_> {
@@ -107,8 +133,8 @@ impl Lexer<'_> {
     fn next(&mut self, strings: bool) -> Option<(Tok, usize, usize, bool)> {
         let b = self.bytes;
         loop {
-            self.pos += run(&b[self.pos..], &SPACE);
-            if self.pos + 1 < b.len() && b[self.pos] == b'-' && b[self.pos + 1] == b'-' {
+            self.pos += run(after(b, self.pos), &SPACE);
+            if after(b, self.pos).starts_with(b"--") {
                 self.pos += 2;
                 self.skip_comment();
                 continue;
@@ -117,10 +143,10 @@ impl Lexer<'_> {
         }
         let start = self.pos;
         let &c = b.get(start)?;
-        if WORD[usize::from(c)] {
+        if is(&WORD, c) {
             self.pos += 1;
             loop {
-                self.pos += run(&b[self.pos..], &WORD_NOT_DASH);
+                self.pos += run(after(b, self.pos), &WORD_NOT_DASH);
                 // A dash continues the word unless it starts a comment (`--`).
                 if b.get(self.pos) == Some(&b'-') && b.get(self.pos + 1) != Some(&b'-') {
                     self.pos += 1;
@@ -133,7 +159,7 @@ impl Lexer<'_> {
         if strings && c == b'"' {
             // Descriptions are most of a MIB's text: find the closing quote with memchr
             // rather than byte by byte.
-            return match memchr::memchr(b'"', &b[start + 1..]) {
+            return match memchr::memchr(b'"', after(b, start + 1)) {
                 Some(n) => {
                     self.pos = start + 1 + n + 1;
                     Some((Tok::Str, start, self.pos, true))
@@ -144,7 +170,7 @@ impl Lexer<'_> {
                 }
             };
         }
-        if b[start..].starts_with(b"::=") {
+        if after(b, start).starts_with(b"::=") {
             self.pos += 3;
             return Some((Tok::Assign, start, self.pos, true));
         }
@@ -169,18 +195,19 @@ impl Lexer<'_> {
     fn skip_comment(&mut self) {
         let b = self.bytes;
         // Only a line end or a dash can end a comment: jump between those.
-        while let Some(n) = memchr::memchr3(b'\n', b'\r', b'-', &b[self.pos..]) {
+        while let Some(n) = memchr::memchr3(b'\n', b'\r', b'-', after(b, self.pos)) {
             self.pos += n;
-            if b[self.pos] != b'-' {
+            if b.get(self.pos) != Some(&b'-') {
                 return;
             }
-            if self.pos + 1 < b.len() && b[self.pos + 1] == b'-' {
+            if after(b, self.pos).starts_with(b"--") {
                 self.pos += 2;
-                let line_end =
-                    memchr::memchr2(b'\n', b'\r', &b[self.pos..]).map_or(b.len(), |n| self.pos + n);
-                let rest = &b[self.pos..line_end];
-                let text = rest.iter().position(|c| !c.is_ascii_whitespace());
-                if text.is_some_and(|at| !rest[at..].starts_with(b"-")) {
+                let rest = after(b, self.pos);
+                let line = memchr::memchr2(b'\n', b'\r', rest)
+                    .map_or(rest, |n| rest.get(..n).unwrap_or(rest));
+                let line_end = self.pos + line.len();
+                let text = line.iter().position(|c| !c.is_ascii_whitespace());
+                if text.is_some_and(|at| !after(line, at).starts_with(b"-")) {
                     self.closed_mid_line.push((self.pos - 2, line_end));
                 }
                 return;
@@ -239,7 +266,7 @@ pub fn scan(text: &str) -> Scan {
     while let Some((tok, start, end, terminated)) = lexer.next(open.is_some()) {
         // Words are ASCII: compared as bytes, with no char-boundary checks.
         let word: &[u8] = if tok == Tok::Word {
-            &text.as_bytes()[start..end]
+            text.as_bytes().get(start..end).unwrap_or_default()
         } else {
             b""
         };

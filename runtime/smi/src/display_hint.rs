@@ -17,12 +17,13 @@ pub fn format_octets(hint: &str, bytes: &[u8]) -> Option<String> {
     let mut i = 0;
     while !rest.is_empty() {
         // The last specification repeats until the octets run out.
-        let spec = &specs[i.min(specs.len() - 1)];
+        let spec = specs.get(i).or(specs.last())?;
         i += 1;
         let mut repeat = 1usize;
         if spec.star {
-            repeat = usize::from(rest[0]);
-            rest = &rest[1..];
+            let (&count, tail) = rest.split_first()?;
+            repeat = usize::from(count);
+            rest = tail;
         }
         for r in 0..repeat {
             if rest.is_empty() {
@@ -104,15 +105,16 @@ fn parse(hint: &str) -> Option<Vec<Spec>> {
     let chars: Vec<char> = hint.chars().collect();
     let mut i = 0;
     while i < chars.len() {
-        let star = chars[i] == '*';
+        let star = chars.get(i) == Some(&'*');
         if star {
             i += 1;
         }
-        let start = i;
-        while i < chars.len() && chars[i].is_ascii_digit() {
+        let mut length_digits = String::new();
+        while let Some(digit) = chars.get(i).filter(|c| c.is_ascii_digit()) {
+            length_digits.push(*digit);
             i += 1;
         }
-        let length: usize = chars[start..i].iter().collect::<String>().parse().ok()?;
+        let length: usize = length_digits.parse().ok()?;
         let format = *chars.get(i)?;
         if !matches!(format, 'a' | 't' | 'x' | 'd' | 'o') || length == 0 {
             return None;
@@ -173,7 +175,7 @@ pub fn parse_octets(hint: &str, text: &str) -> Option<Vec<u8>> {
     let mut i = 0;
     while !rest.is_empty() {
         // The last specification repeats until the text runs out.
-        let spec = &specs[i.min(specs.len() - 1)];
+        let spec = specs.get(i).or(specs.last())?;
         i += 1;
         let end = match (spec.format, spec.separator) {
             ('a' | 't', Some(sep)) => rest.find(sep).unwrap_or(rest.len()),
@@ -205,7 +207,7 @@ pub fn parse_octets(hint: &str, text: &str) -> Option<Vec<u8>> {
             if width < 16 && n >> (8 * width) != 0 {
                 return None;
             }
-            out.extend_from_slice(&n.to_be_bytes()[16 - width..]);
+            out.extend_from_slice(n.to_be_bytes().get(16 - width..)?);
         }
         if let (Some(sep), false) = (spec.separator, rest.is_empty()) {
             // A field is followed by its own separator, and nothing else; a field

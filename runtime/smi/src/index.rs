@@ -98,7 +98,9 @@ fn take<'a>(arcs: &mut &'a [u32], n: usize) -> Result<&'a [u32], IndexError> {
 }
 
 fn take_one(arcs: &mut &[u32]) -> Result<u32, IndexError> {
-    Ok(take(arcs, 1)?[0])
+    let (&first, tail) = arcs.split_first().ok_or(IndexError::Truncated)?;
+    *arcs = tail;
+    Ok(first)
 }
 
 fn octets(arcs: &[u32]) -> Result<Vec<u8>, IndexError> {
@@ -238,8 +240,10 @@ impl IndexPart for Ipv4Addr {
                 other => return Err(IndexError::BadArc(other)),
             }
         }
-        let o = octets(take(arcs, 4)?)?;
-        Ok(Ipv4Addr::new(o[0], o[1], o[2], o[3]))
+        let o: [u8; 4] = octets(take(arcs, 4)?)?
+            .try_into()
+            .map_err(|_| IndexError::Truncated)?;
+        Ok(Ipv4Addr::from(o))
     }
 }
 

@@ -15,6 +15,10 @@
 //!
 //! Generated code reaches all of this through one path, `__codegen`.
 
+// Library code does not panic on what it is given: every index is checked, and an
+// `expect` is a bug (tests index freely).
+#![cfg_attr(not(test), warn(clippy::indexing_slicing, clippy::expect_used))]
+
 pub mod display_hint;
 pub mod format;
 pub mod index;

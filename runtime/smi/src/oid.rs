@@ -71,7 +71,7 @@ impl Oid {
 
     /// The first `n` arcs (all of them if there are fewer).
     pub fn prefix(&self, n: usize) -> Oid {
-        Oid::from_vec(self.0[..n.min(self.0.len())].to_vec())
+        Oid::from_vec(self.0.iter().take(n).copied().collect())
     }
 
     /// Appends arcs.

@@ -231,8 +231,9 @@ impl Registry {
     pub fn resolve<'o>(&self, oid: &'o Oid) -> Option<(&'static ObjectInfo, &'o [u32])> {
         let arcs = oid.arcs();
         (1..=arcs.len()).rev().find_map(|n| {
-            let info = self.preferred(self.by_oid.get(&arcs[..n])?)?;
-            Some((info, &arcs[n..]))
+            let (prefix, rest) = arcs.split_at_checked(n)?;
+            let info = self.preferred(self.by_oid.get(prefix)?)?;
+            Some((info, rest))
         })
     }
 
@@ -288,7 +289,7 @@ impl Registry {
         let info = (1..=arcs.len()).rev().find_map(|n| {
             let objects = self
                 .by_oid
-                .get(&arcs[..n])?
+                .get(arcs.get(..n)?)?
                 .iter()
                 .filter(|i| i.syntax.is_some());
             objects

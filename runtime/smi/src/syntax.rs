@@ -507,7 +507,9 @@ impl<F: Flag> BitSet<F> {
         if self.octets.len() <= byte {
             self.octets.resize(byte + 1, 0);
         }
-        self.octets[byte] |= 0x80 >> bit;
+        if let Some(octet) = self.octets.get_mut(byte) {
+            *octet |= 0x80 >> bit;
+        }
     }
 
     /// Clears a flag.

@@ -14,6 +14,10 @@
 //! manager's request table and SNMPv3 session, [`notify`] notifications and the
 //! receiver's core.
 
+// Library code does not panic on what it is given: every index is checked, and an
+// `expect` is a bug (tests index freely).
+#![cfg_attr(not(test), warn(clippy::indexing_slicing, clippy::expect_used))]
+
 pub mod agent;
 pub mod ber;
 pub mod client;

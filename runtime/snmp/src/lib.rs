@@ -5,6 +5,10 @@
 //! crate moves its bytes: [`client::Client`] is the manager, [`agent::Server`] serves a
 //! [`agent::Responder`], [`notify`] sends and receives notifications.
 
+// Library code does not panic on what it is given: every index is checked, and an
+// `expect` is a bug (tests index freely).
+#![cfg_attr(not(test), warn(clippy::indexing_slicing, clippy::expect_used))]
+
 pub mod agent;
 pub mod client;
 pub mod notify;

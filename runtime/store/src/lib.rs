@@ -30,6 +30,10 @@
 //! # Ok(()) }
 //! ```
 
+// Library code does not panic on what it is given: every index is checked, and an
+// `expect` is a bug (tests index freely).
+#![cfg_attr(not(test), warn(clippy::indexing_slicing, clippy::expect_used))]
+
 mod config;
 mod error;
 mod migrate;

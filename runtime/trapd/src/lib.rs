@@ -13,6 +13,10 @@
 //! # Ok(()) }
 //! ```
 
+// Library code does not panic on what it is given: every index is checked, and an
+// `expect` is a bug (tests index freely).
+#![cfg_attr(not(test), warn(clippy::indexing_slicing, clippy::expect_used))]
+
 mod config;
 mod map;
 
@@ -244,7 +248,7 @@ async fn serve(
             Some(_) = acks.join_next(), if !acks.is_empty() => continue,
             _ = stopped.changed() => break,
         };
-        let bytes = &buf[..len];
+        let bytes = buf.get(..len).unwrap_or_default();
         match core.handle(bytes, from, Instant::now()) {
             Outcome::Deliver(received, reply) => {
                 bump(&shared.counters.received);

@@ -94,8 +94,12 @@ impl<'a> Plan<'a> {
             self.nodes.insert(n, name);
         }
         for &n in &module.nodes {
-            if self.is_emitted(n) && model.node(n).kind == NodeKind::Row {
-                let wanted = format!("{}Index", self.nodes[&n]);
+            if model.node(n).kind != NodeKind::Row {
+                continue;
+            }
+            // An emitted node was named by the loop above.
+            if let Some(row) = self.nodes.get(&n).filter(|_| self.is_emitted(n)) {
+                let wanted = format!("{row}Index");
                 let (name, renamed) = ns.claim(&wanted, "_");
                 if renamed {
                     self.report(id, collision(model, n, &wanted, &name));

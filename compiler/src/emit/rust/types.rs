@@ -93,7 +93,7 @@ fn bounds_tokens(bounds: &[Bounds]) -> TokenStream {
 /// strings.
 fn constraints(syntax: &Syntax) -> Option<(Vec<Bounds>, Vec<Bounds>)> {
     let natural = natural_range(syntax.base);
-    let says_nothing = syntax.ranges.len() == 1 && Some(syntax.ranges[0]) == natural;
+    let says_nothing = matches!(syntax.ranges.as_slice(), [only] if Some(*only) == natural);
     let ranges: Vec<Bounds> =
         if says_nothing || matches!(syntax.base, BaseType::IpAddress | BaseType::NetworkAddress) {
             Vec::new()

@@ -24,6 +24,10 @@ pub(super) struct Cursor<'t> {
 
 /// Bytes that continue an identifier unconditionally: letters, digits, `_`. (A hyphen
 /// continues one only when it does not start a comment.)
+#[expect(
+    clippy::indexing_slicing,
+    reason = "built at compile time: an index out of bounds fails the build"
+)]
 const IDENT_BYTES: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;
@@ -34,6 +38,20 @@ const IDENT_BYTES: [bool; 256] = {
     }
     table
 };
+
+/// Whether `c` continues an identifier unconditionally.
+#[expect(
+    clippy::indexing_slicing,
+    reason = "a table of 256 entries indexed by a byte"
+)]
+fn continues_ident(c: u8) -> bool {
+    IDENT_BYTES[usize::from(c)]
+}
+
+/// The bytes from `at` on (none past the end).
+fn after(bytes: &[u8], at: usize) -> &[u8] {
+    bytes.get(at..).unwrap_or_default()
+}
 
 impl<'t> Cursor<'t> {
     pub(super) fn new(text: &'t str, base: usize) -> Self {
@@ -87,14 +105,14 @@ impl<'t> Cursor<'t> {
             // A comment runs to the end of the line or through the next `--`.
             self.pos += 2;
             loop {
-                match memchr::memchr3(b'-', b'\n', b'\r', &b[self.pos..]) {
+                match memchr::memchr3(b'-', b'\n', b'\r', after(b, self.pos)) {
                     None => {
                         self.pos = b.len();
                         break;
                     }
                     Some(n) => {
                         self.pos += n;
-                        if b[self.pos] != b'-' {
+                        if b.get(self.pos) != Some(&b'-') {
                             break;
                         }
                         if b.get(self.pos + 1) == Some(&b'-') {
@@ -134,7 +152,7 @@ impl<'t> Cursor<'t> {
         let mut end = at + 1;
         loop {
             match b.get(end) {
-                Some(&c) if IDENT_BYTES[usize::from(c)] => end += 1,
+                Some(&c) if continues_ident(c) => end += 1,
                 Some(b'-') if b.get(end + 1) != Some(&b'-') => end += 1,
                 _ => break,
             }
@@ -191,14 +209,14 @@ impl<'t> Cursor<'t> {
 
     /// Consumes the literal `punctuation`.
     pub(super) fn eat(&mut self, punctuation: &str) -> Option<()> {
-        self.bytes[self.pos..]
+        after(self.bytes, self.pos)
             .starts_with(punctuation.as_bytes())
             .then(|| self.pos += punctuation.len())
     }
 
     /// Whether the literal `punctuation` is at the cursor.
     pub(super) fn at(&self, punctuation: &str) -> bool {
-        self.bytes[self.pos..].starts_with(punctuation.as_bytes())
+        after(self.bytes, self.pos).starts_with(punctuation.as_bytes())
     }
 
     /// Whether a number (`-`? digits) starts at the cursor.
@@ -256,7 +274,7 @@ impl<'t> Cursor<'t> {
         let mut end = start;
         let mut doubled = false;
         loop {
-            let close = memchr::memchr(b'"', &self.bytes[end + 1..])?;
+            let close = memchr::memchr(b'"', after(self.bytes, end + 1))?;
             end += 1 + close + 1;
             if self.bytes.get(end) != Some(&b'"') {
                 break;
@@ -283,7 +301,7 @@ impl<'t> Cursor<'t> {
             return None;
         }
         let start = self.pos;
-        let close = start + 1 + memchr::memchr(b'\'', &self.bytes[start + 1..])?;
+        let close = start + 1 + memchr::memchr(b'\'', after(self.bytes, start + 1))?;
         let body = &self.text[start + 1..close];
         let blank = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
         // The grammar tries hex first; `'01'B` fails it on the suffix and is binary.

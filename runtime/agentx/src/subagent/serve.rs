@@ -218,7 +218,11 @@ impl Dispatcher {
                 Err(_) => {
                     let mut error = ResponseError::COMMIT_FAILED;
                     for (at, undo) in undos.into_iter().rev() {
-                        if tx.targets[at].undo_binding(&tx.request, at, undo).is_err() {
+                        let undone = tx
+                            .targets
+                            .get(at)
+                            .map(|target| target.undo_binding(&tx.request, at, undo));
+                        if !matches!(undone, Some(Ok(()))) {
                             error = ResponseError::UNDO_FAILED;
                         }
                     }
@@ -242,7 +246,11 @@ impl Dispatcher {
         };
         let mut outcome = (ResponseError::NO_ERROR, 0);
         for (at, undo) in undos.into_iter().rev() {
-            if tx.targets[at].undo_binding(&tx.request, at, undo).is_err() {
+            let undone = tx
+                .targets
+                .get(at)
+                .map(|target| target.undo_binding(&tx.request, at, undo));
+            if !matches!(undone, Some(Ok(()))) {
                 outcome = (ResponseError::UNDO_FAILED, position(at));
             }
         }

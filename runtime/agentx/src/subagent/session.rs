@@ -94,7 +94,7 @@ impl Session {
             if n == 0 {
                 return Err(Lost::Io(std::io::ErrorKind::UnexpectedEof.into()));
             }
-            self.framer.push(&self.buf[..n]);
+            self.framer.push(self.buf.get(..n).unwrap_or_default());
         }
     }
 

@@ -87,29 +87,35 @@ impl Header {
             .get(..HEADER_LEN)
             .and_then(|b| b.try_into().ok())
             .ok_or(DecodeError::ShortHeader(bytes.len()))?;
-        if bytes[0] != VERSION {
-            return Err(DecodeError::UnsupportedVersion(bytes[0]));
+        // RFC 2741 §6.1: version, type, flags, reserved, then four 32-bit words.
+        #[rustfmt::skip]
+        let [
+            version, type_code, flags, _reserved,
+            s0, s1, s2, s3,
+            t0, t1, t2, t3,
+            p0, p1, p2, p3,
+            l0, l1, l2, l3,
+        ] = *bytes;
+        if version != VERSION {
+            return Err(DecodeError::UnsupportedVersion(version));
         }
-        let flags = Flags::from_bits(bytes[2]);
+        let flags = Flags::from_bits(flags);
         let order = if flags.contains(Flags::NETWORK_BYTE_ORDER) {
             ByteOrder::Big
         } else {
             ByteOrder::Little
         };
-        let word = |at: usize| {
-            let w = [bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]];
-            match order {
-                ByteOrder::Big => u32::from_be_bytes(w),
-                ByteOrder::Little => u32::from_le_bytes(w),
-            }
+        let word = |w: [u8; 4]| match order {
+            ByteOrder::Big => u32::from_be_bytes(w),
+            ByteOrder::Little => u32::from_le_bytes(w),
         };
         let header = Header {
-            type_code: bytes[1],
+            type_code,
             flags,
-            session_id: word(4),
-            transaction_id: word(8),
-            packet_id: word(12),
-            payload_length: word(16),
+            session_id: word([s0, s1, s2, s3]),
+            transaction_id: word([t0, t1, t2, t3]),
+            packet_id: word([p0, p1, p2, p3]),
+            payload_length: word([l0, l1, l2, l3]),
         };
         if header.payload_length % 4 != 0 {
             return Err(DecodeError::Misaligned(header.payload_length));
@@ -122,7 +128,7 @@ impl Pdu {
     /// Reads one whole PDU: a header and exactly the payload it announces.
     pub fn decode(bytes: &[u8]) -> Result<Pdu, DecodeError> {
         let header = Header::decode(bytes)?;
-        let payload = &bytes[HEADER_LEN..];
+        let payload = bytes.get(HEADER_LEN..).unwrap_or_default();
         if usize::try_from(header.payload_length).ok() != Some(payload.len()) {
             return Err(DecodeError::PayloadLength {
                 declared: header.payload_length,
@@ -188,13 +194,12 @@ impl<'a> Reader<'a> {
     }
 
     fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .filter(|&end| end <= self.bytes.len())
+        let slice = self
+            .bytes
+            .get(self.pos..)
+            .and_then(|rest| rest.get(..n))
             .ok_or(DecodeError::Truncated(self.offset()))?;
-        let slice = &self.bytes[self.pos..end];
-        self.pos = end;
+        self.pos += n;
         Ok(slice)
     }
 
@@ -244,8 +249,10 @@ impl<'a> Reader<'a> {
         if prefix != 0 {
             arcs.extend_from_slice(&[1, 3, 6, 1, u32::from(prefix)]);
         }
-        for chunk in raw.chunks_exact(4) {
-            let w = [chunk[0], chunk[1], chunk[2], chunk[3]];
+        for w in raw
+            .chunks_exact(4)
+            .filter_map(|c| <[u8; 4]>::try_from(c).ok())
+        {
             arcs.push(match self.order {
                 ByteOrder::Big => u32::from_be_bytes(w),
                 ByteOrder::Little => u32::from_le_bytes(w),
@@ -264,7 +271,8 @@ impl<'a> Reader<'a> {
             .ok_or(DecodeError::Truncated(at))?;
         // `take` checks the length against the bytes present before anything is copied.
         let bytes = self.take(padded).map_err(|_| DecodeError::Truncated(at))?;
-        Ok(bytes[..len].to_vec())
+        let content = bytes.get(..len).ok_or(DecodeError::Truncated(at))?;
+        Ok(content.to_vec())
     }
 
     /// A VarBind (RFC 2741 §5.4).

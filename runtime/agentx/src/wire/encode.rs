@@ -64,7 +64,10 @@ impl Pdu {
             ByteOrder::Big => len.to_be_bytes(),
             ByteOrder::Little => len.to_le_bytes(),
         };
-        w.out[16..HEADER_LEN].copy_from_slice(&len);
+        // The header was written first, with a zero length in its last word.
+        if let Some(length_word) = w.out.get_mut(16..HEADER_LEN) {
+            length_word.copy_from_slice(&len);
+        }
         Ok(w.out)
     }
 }
@@ -128,7 +131,7 @@ impl Writer {
         self.u32(len);
         self.out.extend_from_slice(bytes);
         let padding = (4 - bytes.len() % 4) % 4;
-        self.out.extend_from_slice(&[0; 3][..padding]);
+        self.out.resize(self.out.len() + padding, 0);
         Ok(())
     }
 

@@ -329,15 +329,13 @@ impl CommandResponder {
                 value: Value::EndOfMibView,
             },
         };
-        for vb in &request[..non_repeaters] {
+        let (non_repeating, repeating) = request.split_at(non_repeaters.min(request.len()));
+        for vb in non_repeating {
             if !push(&mut out, next(&vb.oid)) {
                 return Some(Outcome::ok(out));
             }
         }
-        let mut cursors: Vec<Oid> = request[non_repeaters..]
-            .iter()
-            .map(|vb| vb.oid.clone())
-            .collect();
+        let mut cursors: Vec<Oid> = repeating.iter().map(|vb| vb.oid.clone()).collect();
         for _ in 0..repetitions {
             if cursors.is_empty() {
                 break;

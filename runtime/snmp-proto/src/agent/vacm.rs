@@ -102,13 +102,17 @@ impl ViewFamily {
         let subtree = self.subtree.arcs();
         let arcs = oid.arcs();
         arcs.len() >= subtree.len()
-            && subtree.iter().enumerate().all(|(i, arc)| {
-                let wildcard = self
-                    .mask
-                    .get(i / 8)
-                    .is_some_and(|byte| byte & (0x80 >> (i % 8)) == 0);
-                wildcard || arcs[i] == *arc
-            })
+            && subtree
+                .iter()
+                .zip(arcs)
+                .enumerate()
+                .all(|(i, (arc, actual))| {
+                    let wildcard = self
+                        .mask
+                        .get(i / 8)
+                        .is_some_and(|byte| byte & (0x80 >> (i % 8)) == 0);
+                    wildcard || actual == arc
+                })
     }
 }
 

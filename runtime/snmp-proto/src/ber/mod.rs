@@ -114,3 +114,93 @@ pub enum Error {
         at: usize,
     },
 }
+
+#[cfg(test)]
+mod tests {
+    use smic_smi::{Oid, Value};
+
+    use super::{Reader, Writer};
+
+    fn encoded(write: impl FnOnce(&mut Writer)) -> Vec<u8> {
+        let mut writer = Writer::new();
+        write(&mut writer);
+        writer.into_bytes()
+    }
+
+    #[test]
+    fn integers_take_the_fewest_octets_of_twos_complement() {
+        let cases: [(i64, &[u8]); 10] = [
+            (0, &[0x02, 0x01, 0x00]),
+            (127, &[0x02, 0x01, 0x7f]),
+            (128, &[0x02, 0x02, 0x00, 0x80]),
+            (256, &[0x02, 0x02, 0x01, 0x00]),
+            (-1, &[0x02, 0x01, 0xff]),
+            (-128, &[0x02, 0x01, 0x80]),
+            (-129, &[0x02, 0x02, 0xff, 0x7f]),
+            (i64::from(i32::MAX), &[0x02, 0x04, 0x7f, 0xff, 0xff, 0xff]),
+            (i64::from(i32::MIN), &[0x02, 0x04, 0x80, 0x00, 0x00, 0x00]),
+            (i64::MIN, &[0x02, 0x08, 0x80, 0, 0, 0, 0, 0, 0, 0]),
+        ];
+        for (n, expected) in cases {
+            assert_eq!(encoded(|w| w.integer(n)), expected, "{n}");
+        }
+    }
+
+    #[test]
+    fn unsigned_values_are_padded_when_their_top_bit_is_set() {
+        let cases: [(Value, &[u8]); 4] = [
+            (Value::Counter32(0), &[0x41, 0x01, 0x00]),
+            (Value::Counter32(0x80), &[0x41, 0x02, 0x00, 0x80]),
+            (
+                Value::Counter32(u32::MAX),
+                &[0x41, 0x05, 0x00, 0xff, 0xff, 0xff, 0xff],
+            ),
+            (
+                Value::Counter64(u64::MAX),
+                &[
+                    0x46, 0x09, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                ],
+            ),
+        ];
+        for (value, expected) in cases {
+            let bytes = encoded(|w| w.value(&value));
+            assert_eq!(bytes, expected, "{value:?}");
+            assert_eq!(Reader::new(&bytes).value(), Ok(value));
+        }
+    }
+
+    #[test]
+    fn subidentifiers_are_base_128_with_continuation_bits() {
+        let oid = Oid::from_vec(vec![1, 3, 0, 127, 128, 16_383, 16_384, u32::MAX]);
+        let bytes = encoded(|w| w.oid(&oid));
+        let content: &[u8] = &[
+            0x2b, 0x00, 0x7f, 0x81, 0x00, 0xff, 0x7f, 0x81, 0x80, 0x00, 0x8f, 0xff, 0xff, 0xff,
+            0x7f,
+        ];
+        assert_eq!(bytes.get(2..), Some(content));
+        assert_eq!(Reader::new(&bytes).oid(), Ok(oid));
+    }
+
+    #[test]
+    fn lengths_past_127_use_the_long_form() {
+        for (len, header) in [
+            (127, &[0x04, 0x7f][..]),
+            (128, &[0x04, 0x81, 0x80]),
+            (256, &[0x04, 0x82, 0x01, 0x00]),
+        ] {
+            let content = vec![0xaa; len];
+            let bytes = encoded(|w| w.octets(&content));
+            assert_eq!(bytes.get(..header.len()), Some(header), "{len}");
+            assert_eq!(Reader::new(&bytes).octets(), Ok(&content[..]));
+        }
+        let nested = encoded(|w| w.sequence(|w| w.octets(&[0; 200])));
+        assert_eq!(nested.get(..3), Some(&[0x30, 0x81, 0xcb][..]));
+        let mut reader = Reader::new(&nested);
+        assert_eq!(
+            reader
+                .sequence()
+                .and_then(|mut s| s.octets().map(<[u8]>::len)),
+            Ok(200)
+        );
+    }
+}

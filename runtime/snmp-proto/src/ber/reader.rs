@@ -100,15 +100,16 @@ impl<'a> Reader<'a> {
                 .iter()
                 .fold(0usize, |n, &b| (n << 8) | usize::from(b))
         };
-        let remaining = self.bytes.len() - pos;
-        if length > remaining {
-            return Err(Error::Truncated {
+        let remaining = self.bytes.len().saturating_sub(pos);
+        let content = self
+            .bytes
+            .get(pos..)
+            .and_then(|rest| rest.get(..length))
+            .ok_or(Error::Truncated {
                 at: self.base + pos,
-                needed: length - remaining,
-            });
-        }
+                needed: length.saturating_sub(remaining),
+            })?;
         let content_at = self.base + pos;
-        let content = &self.bytes[pos..pos + length];
         self.pos = pos + length;
         Ok((tag, content, content_at))
     }
@@ -219,10 +220,10 @@ impl<'a> Reader<'a> {
 
 /// A two's-complement INTEGER of at most 8 content bytes.
 fn signed(content: &[u8], at: usize) -> Result<i64, Error> {
-    if content.is_empty() || content.len() > 8 {
+    let Some(&first) = content.first().filter(|_| content.len() <= 8) else {
         return Err(Error::BadInteger { at });
-    }
-    let negative = content[0] & 0x80 != 0;
+    };
+    let negative = first & 0x80 != 0;
     let start: i64 = if negative { -1 } else { 0 };
     Ok(content.iter().fold(start, |n, &b| (n << 8) | i64::from(b)))
 }
@@ -230,14 +231,17 @@ fn signed(content: &[u8], at: usize) -> Result<i64, Error> {
 /// An unsigned value of at most `max_len` content bytes (a leading 0x00 pads a set top
 /// bit); a negative encoding is refused.
 fn unsigned(content: &[u8], at: usize, max_len: usize) -> Result<u64, Error> {
-    if content.is_empty() || content.len() > max_len || content[0] & 0x80 != 0 {
+    let Some((&first, rest)) = content.split_first() else {
+        return Err(Error::BadInteger { at });
+    };
+    if content.len() > max_len || first & 0x80 != 0 {
         return Err(Error::BadInteger { at });
     }
     let digits = if content.len() == max_len {
-        if content[0] != 0 {
+        if first != 0 {
             return Err(Error::BadInteger { at });
         }
-        &content[1..]
+        rest
     } else {
         content
     };

@@ -42,8 +42,10 @@ impl Writer {
         self.buf.push(0);
         f(self);
         let len = self.buf.len() - length_at - 1;
-        if len < 0x80 {
-            self.buf[length_at] = len as u8;
+        if let (Ok(short @ 0..0x80), Some(placeholder)) =
+            (u8::try_from(len), self.buf.get_mut(length_at))
+        {
+            *placeholder = short;
         } else {
             let mut header = Vec::with_capacity(5);
             push_length(&mut header, len);
@@ -64,29 +66,28 @@ impl Writer {
     fn signed(&mut self, tag: u8, n: i64) {
         let bytes = n.to_be_bytes();
         // Drop leading bytes that only repeat the sign.
-        let mut start = 0;
-        while start < 7 {
-            let (b, next) = (bytes[start], bytes[start + 1]);
-            if (b == 0x00 && next & 0x80 == 0) || (b == 0xff && next & 0x80 != 0) {
-                start += 1;
-            } else {
-                break;
-            }
-        }
-        self.header(tag, 8 - start);
-        self.buf.extend_from_slice(&bytes[start..]);
+        let start = bytes
+            .windows(2)
+            .take_while(|pair| {
+                matches!(pair, [0x00, next] if next & 0x80 == 0)
+                    || matches!(pair, [0xff, next] if next & 0x80 != 0)
+            })
+            .count();
+        let content = bytes.get(start..).unwrap_or(&bytes);
+        self.header(tag, content.len());
+        self.buf.extend_from_slice(content);
     }
 
     fn unsigned(&mut self, tag: u8, n: u64) {
         let bytes = n.to_be_bytes();
-        let start = bytes.iter().position(|&b| b != 0).unwrap_or(7);
+        let content = significant(&bytes);
         // A set top bit needs a 0x00 in front, or the value would read as negative.
-        let pad = bytes[start] & 0x80 != 0;
-        self.header(tag, 8 - start + usize::from(pad));
+        let pad = content.first().is_some_and(|b| b & 0x80 != 0);
+        self.header(tag, content.len() + usize::from(pad));
         if pad {
             self.buf.push(0);
         }
-        self.buf.extend_from_slice(&bytes[start..]);
+        self.buf.extend_from_slice(content);
     }
 
     /// An OCTET STRING.
@@ -144,24 +145,22 @@ fn push_length(buf: &mut Vec<u8>, len: usize) {
         return;
     }
     let bytes = (len as u64).to_be_bytes();
+    let content = significant(&bytes);
+    buf.push(0x80 | content.len() as u8);
+    buf.extend_from_slice(content);
+}
+
+/// The big-endian bytes of an unsigned number without its leading zeros (one byte for 0).
+fn significant(bytes: &[u8; 8]) -> &[u8] {
     let start = bytes.iter().position(|&b| b != 0).unwrap_or(7);
-    buf.push(0x80 | (8 - start) as u8);
-    buf.extend_from_slice(&bytes[start..]);
+    bytes.get(start..).unwrap_or(bytes)
 }
 
 fn push_subidentifier(buf: &mut Vec<u8>, value: u64) {
-    let mut groups = [0u8; 10];
-    let mut n = 0;
-    let mut v = value;
-    loop {
-        groups[n] = (v & 0x7f) as u8;
-        n += 1;
-        v >>= 7;
-        if v == 0 {
-            break;
-        }
-    }
-    for i in (0..n).rev() {
-        buf.push(groups[i] | if i > 0 { 0x80 } else { 0 });
+    // Base-128 digits, most significant first; all but the last carry the high bit.
+    let digits = (64 - value.leading_zeros()).div_ceil(7).max(1);
+    for i in (0..digits).rev() {
+        let group = ((value >> (7 * i)) & 0x7f) as u8;
+        buf.push(group | if i > 0 { 0x80 } else { 0 });
     }
 }

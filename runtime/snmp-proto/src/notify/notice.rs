@@ -99,7 +99,7 @@ impl Notice {
             .varbinds
             .iter()
             .find(|vb| vb.oid.starts_with(C::OID) && vb.oid.len() > C::OID.len())?;
-        let suffix = &binding.oid.arcs()[C::OID.len()..];
+        let suffix = binding.oid.arcs().get(C::OID.len()..)?;
         Some(
             <C::Entry as TableEntry>::Index::from_arcs(suffix)
                 .map_err(|_| DecodeError::Index(binding.oid.clone()))

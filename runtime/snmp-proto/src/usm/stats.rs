@@ -73,7 +73,8 @@ pub enum Counter {
     DecryptionErrors = 6,
 }
 
-const USM_STATS: [u32; 10] = [1, 3, 6, 1, 6, 3, 15, 1, 1, 0];
+/// `usmStats` (1.3.6.1.6.3.15.1.1): each counter is an arc under it.
+const USM_STATS: [u32; 9] = [1, 3, 6, 1, 6, 3, 15, 1, 1];
 
 impl Counter {
     /// Every counter, in OID order.
@@ -89,18 +90,19 @@ impl Counter {
     /// The instance OID a Report carries (`usmStatsX.0`).
     pub fn oid(self) -> Oid {
         let mut arcs = USM_STATS.to_vec();
-        arcs[9] = self as u32;
-        arcs.push(0);
+        arcs.extend([self as u32, 0]);
         Oid::from_vec(arcs)
     }
 
     /// The counter a Report's first binding names, if it is one of USM's.
     pub fn from_oid(oid: &Oid) -> Option<Counter> {
-        let arcs = oid.arcs();
-        if arcs.len() != 11 || arcs[..9] != USM_STATS[..9] || arcs[10] != 0 {
+        let (prefix, &[arc, 0]) = oid.arcs().split_last_chunk::<2>()? else {
+            return None;
+        };
+        if prefix != USM_STATS.as_slice() {
             return None;
         }
-        Counter::ALL.into_iter().find(|c| *c as u32 == arcs[9])
+        Counter::ALL.into_iter().find(|c| *c as u32 == arc)
     }
 
     /// The MIB name.
@@ -126,13 +128,25 @@ impl Stats {
     /// Counts a refused message (failures USM does not count are ignored).
     pub fn record(&self, failure: &Failure) {
         if let Some(counter) = failure.counter() {
-            self.counters[counter as usize - 1].fetch_add(1, Ordering::Relaxed);
+            self.counter(counter).fetch_add(1, Ordering::Relaxed);
         }
     }
 
     /// A counter's value (`Counter32`: wraps).
     pub fn get(&self, counter: Counter) -> u32 {
-        self.counters[counter as usize - 1].load(Ordering::Relaxed)
+        self.counter(counter).load(Ordering::Relaxed)
+    }
+
+    fn counter(&self, counter: Counter) -> &AtomicU32 {
+        let [unsupported, time, user, engine, digest, decryption] = &self.counters;
+        match counter {
+            Counter::UnsupportedSecLevels => unsupported,
+            Counter::NotInTimeWindows => time,
+            Counter::UnknownUserNames => user,
+            Counter::UnknownEngineIds => engine,
+            Counter::WrongDigests => digest,
+            Counter::DecryptionErrors => decryption,
+        }
     }
 }
 

@@ -483,8 +483,9 @@ impl Driver {
                     }
                 },
                 received = self.socket.recv_from(&mut buf) => {
-                    if let Ok((len, from)) = received {
-                        self.receive(from, &buf[..len]).await;
+                    // recv_from never reports more than the buffer holds.
+                    if let Some((datagram, from)) = received.ok().and_then(|(len, from)| Some((buf.get(..len)?, from))) {
+                        self.receive(from, datagram).await;
                     }
                 },
                 () = sleep_until(deadline), if deadline.is_some() => self.expire().await,

@@ -53,7 +53,8 @@ impl Receiver {
     pub async fn recv(&mut self) -> std::io::Result<Received> {
         loop {
             let (len, from) = self.socket.recv_from(&mut self.buf).await?;
-            match self.core.handle(&self.buf[..len], from, Instant::now()) {
+            let datagram = self.buf.get(..len).unwrap_or_default();
+            match self.core.handle(datagram, from, Instant::now()) {
                 Outcome::Deliver(received, ack) => {
                     if let Some(ack) = ack {
                         self.socket.send_to(&ack, from).await?;
