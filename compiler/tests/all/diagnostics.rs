@@ -14,7 +14,7 @@
 //!   (`unimported-symbol`, `import-from-wrong-module`, `historic-type`): they need
 //!   IMPORTS followed through the loader, and are covered by `tests/all/resolve_diagnostics.rs`.
 //! - the `smic::codegen::*` codes: raised by the Rust generator, covered by the user
-//!   crate's tests (`tests/tests/typed_objects.rs` in the workspace).
+//!   crate's tests (`tests/tests/all/typed_objects.rs` in the workspace).
 //!
 //! [`every_code_is_covered_or_skipped`] keeps these lists honest when codes are added.
 
@@ -138,7 +138,7 @@ const SKIPPED: &[Code] = &[Code::Io, Code::FileTooLarge];
 /// Codes of the resolve stage, covered by `tests/all/resolve_diagnostics.rs` (which keeps
 /// its own coverage test for them).
 const COVERED_ELSEWHERE: &[Code] = &[
-    // Raised by the Rust generator: `tests/tests/typed_objects.rs` checks both on a module
+    // Raised by the Rust generator: `tests/tests/all/typed_objects.rs` checks both on a module
     // built to collide and to repeat enumeration values.
     Code::RustNameCollision,
     Code::RustEnumValueDropped,

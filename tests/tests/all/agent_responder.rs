@@ -1,12 +1,10 @@
 //! The command responder, sans-IO: requests encoded by smic's codec go through
 //! `Responder::handle`, responses are decoded and compared whole.
 
-mod agent_fixture;
-
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 
-use agent_fixture::{Agent, SYS_DESCR, agent};
+use crate::agent_fixture::{Agent, SYS_DESCR, agent};
 use smic_smi::{Oid, Value, oid};
 use smic_snmp::agent::Limits;
 use smic_snmp::message::AnyPdu;
@@ -835,7 +833,7 @@ async fn a_refreshed_table_serves_what_its_async_source_fetched() {
             tokio::task::yield_now().await;
             (1..=n)
                 .map(|i| {
-                    agent_fixture::interface(
+                    crate::agent_fixture::interface(
                         i,
                         &format!("if{i}"),
                         smic_mibs::ianaiftype_mib::IANAifType::EthernetCsmacd,
@@ -851,8 +849,8 @@ async fn a_refreshed_table_serves_what_its_async_source_fetched() {
     smic_mibs::if_mib::register(&mut registry);
     mib.table(smic_snmp::agent::TableObject::new(table.rows()).access_from(&registry))
         .unwrap_or_else(|e| panic!("{e}"));
-    let responder = smic_snmp::agent::Responder::new(mib, agent_fixture::access());
-    let descr = |i: u32| Oid::from_vec([agent_fixture::IF_DESCR.arcs(), &[i]].concat());
+    let responder = smic_snmp::agent::Responder::new(mib, crate::agent_fixture::access());
+    let descr = |i: u32| Oid::from_vec([crate::agent_fixture::IF_DESCR.arcs(), &[i]].concat());
     let get = |oid: Oid| {
         let bytes = request(
             Version::V2c,

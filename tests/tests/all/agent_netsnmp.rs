@@ -2,14 +2,12 @@
 //! `snmpwalk`, `snmpbulkwalk`, `snmpset` and `snmptable`, SNMPv1 and SNMPv2c, with
 //! exact expected output, errors and access-control refusals included.
 
-mod agent_fixture;
-
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Arc;
 
-use agent_fixture::agent;
+use crate::agent_fixture::agent;
 use smic_snmp::agent::{Limits, Server};
 
 /// The fixture agent served on a free loopback port by its own multi-threaded runtime,

@@ -4,13 +4,11 @@
 //! destroyed and changed rows, and net-snmp's `snmpset`, `snmpget` and `snmpwalk`
 //! against the served agent with exact output.
 
-mod agent_fixture;
-
 use std::net::SocketAddr;
 use std::process::Command;
 use std::sync::Arc;
 
-use agent_fixture::{Served, access};
+use crate::agent_fixture::{Served, access};
 use smic_mibs::if_mib::IfEntry;
 use smic_mibs::snmp_framework_mib::SnmpAdminString;
 use smic_mibs::snmp_notification_mib::{

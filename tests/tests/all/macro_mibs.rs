@@ -16,11 +16,11 @@ mod smi {
     pub(crate) use ::smic_smi::*;
 }
 
-/// A shipped module, naming the runtime through `crate::smi`.
+/// A shipped module, naming the runtime through `crate::macro_mibs::smi`.
 mod renamed {
     smic_macros::mibs! {
         modules: ["INET-ADDRESS-MIB"],
-        runtime: crate::smi,
+        runtime: crate::macro_mibs::smi,
         builtin_mibs: true,
         strict: true,
     }

@@ -47,7 +47,7 @@ fn generated_code_is_fresh() {
     }
     assert!(
         stale.is_empty(),
-        "stale generated files (run `SMIC_REGENERATE=1 cargo test -p smic-tests --test generated_fresh`):\n{}",
+        "stale generated files (run `SMIC_REGENERATE=1 cargo test -p smic-tests generated_fresh`):\n{}",
         stale.join("\n")
     );
 }

@@ -5,13 +5,11 @@
 //! passphrase, unknown user, a level below what the access entry needs, unknown
 //! context) and the `usmStats` counters that count them.
 
-mod agent_fixture;
-
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Arc;
 
-use agent_fixture::{AUTH_PASS, ENGINE_ID, PRIV_PASS, Served, V3User, agent_v3};
+use crate::agent_fixture::{AUTH_PASS, ENGINE_ID, PRIV_PASS, Served, V3User, agent_v3};
 use smic_smi::{Oid, Value, oid};
 use smic_snmp::VarBind;
 use smic_snmp::agent::Limits;
