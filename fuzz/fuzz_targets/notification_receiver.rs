@@ -33,9 +33,13 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     match core.handle(data, from, Instant::now()) {
-        Outcome::Deliver(_, Some(reply)) | Outcome::Reply(reply) => {
+        Outcome::Deliver(_, Some(reply)) | Outcome::Reply(reply, _) => {
             assert!(peek_version(&reply).is_ok());
         }
-        Outcome::Deliver(_, None) | Outcome::Drop => {}
+        Outcome::Deliver(_, None) => {}
+        Outcome::Drop(refused) => {
+            // Every refusal explains itself.
+            assert!(!refused.to_string().is_empty());
+        }
     }
 });

@@ -6,7 +6,7 @@
 //! installing a subscriber and listening for signals is the binary's business, so it
 //! lives here, once.
 
-use std::io;
+use std::io::{self, IsTerminal};
 use std::str::FromStr;
 
 use tracing_subscriber::EnvFilter;
@@ -45,8 +45,10 @@ pub(crate) fn init_logging(args: &LogArgs) -> Result<(), String> {
         _ => EnvFilter::from_str(&args.log_level)
             .map_err(|error| format!("--log-level {:?}: {error}", args.log_level))?,
     };
+    // Colour only for a person at a terminal, not in a journal or a file.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(io::stderr().is_terminal())
         .with_writer(io::stderr);
     let installed = match args.log_format {
         LogFormat::Text => builder.try_init(),

@@ -4,10 +4,6 @@
 #![allow(clippy::print_stdout)]
 
 mod commands;
-#[expect(
-    dead_code,
-    reason = "shared by the daemon subcommands (agent, trapd) that land next"
-)]
 mod daemon;
 mod load;
 
@@ -44,6 +40,8 @@ enum Command {
     Get(commands::snmp::GetArgs),
     Walk(commands::snmp::WalkArgs),
     Set(commands::snmp::SetArgs),
+    Trapd(commands::trapd::TrapdArgs),
+    Traps(commands::trapd::TrapsArgs),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +57,8 @@ fn main() -> ExitCode {
         Command::Get(args) => commands::snmp::get(args, &cli.load),
         Command::Walk(args) => commands::snmp::walk(args, &cli.load),
         Command::Set(args) => commands::snmp::set(args, &cli.load),
+        Command::Trapd(args) => commands::trapd::run(args),
+        Command::Traps(args) => commands::trapd::list(args),
     }
 }
 

@@ -27,7 +27,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Instant, SystemTime};
 
 use smic_smi::Registry;
-use smic_snmp::notify::{Outcome, ReceiverConfig, ReceiverCore};
+use smic_snmp::notify::{Outcome, ReceiverConfig, ReceiverCore, log_refusal};
 use smic_store::{Store, Submitter, TrySubmitError};
 use tokio::net::UdpSocket;
 use tokio::sync::watch;
@@ -227,6 +227,9 @@ pub async fn run(
 
 /// One socket's loop: datagrams through the receiver, notifications to the store,
 /// inform acknowledgements sent from tasks that wait for the commit.
+///
+/// Once told to stop, it reads what the kernel still holds for the socket before
+/// closing it: those datagrams were sent to a daemon that was running.
 async fn serve(
     socket: Arc<UdpSocket>,
     mut core: ReceiverCore,
@@ -248,24 +251,51 @@ async fn serve(
             Some(_) = acks.join_next(), if !acks.is_empty() => continue,
             _ = stopped.changed() => break,
         };
-        let bytes = buf.get(..len).unwrap_or_default();
-        match core.handle(bytes, from, Instant::now()) {
-            Outcome::Deliver(received, reply) => {
-                bump(&shared.counters.received);
-                let arrival = map::Arrival {
-                    bytes,
-                    from,
-                    transport: "udp",
-                    at: SystemTime::now(),
-                    keep_raw: shared.keep_raw,
-                };
-                let record = map::record(&received, &arrival, &shared.registry);
-                match shared.submitter.try_submit(record) {
-                    Ok(ack) => {
-                        if let Some(reply) = reply {
-                            let socket = socket.clone();
-                            let counters = shared.counters.clone();
-                            acks.spawn(async move {
+        let datagram = buf.get(..len).unwrap_or_default();
+        if !handle(datagram, from, &socket, &mut core, &shared, &mut acks).await {
+            break;
+        }
+    }
+    let mut drained = 0u64;
+    while let Ok((len, from)) = socket.try_recv_from(&mut buf) {
+        drained += 1;
+        let datagram = buf.get(..len).unwrap_or_default();
+        if !handle(datagram, from, &socket, &mut core, &shared, &mut acks).await {
+            break;
+        }
+    }
+    if drained > 0 {
+        tracing::debug!(drained, "datagrams read after the stop");
+    }
+    while acks.join_next().await.is_some() {}
+}
+
+/// One datagram through the receiver; `false` once the store is closed.
+async fn handle(
+    bytes: &[u8],
+    from: SocketAddr,
+    socket: &Arc<UdpSocket>,
+    core: &mut ReceiverCore,
+    shared: &Shared,
+    acks: &mut JoinSet<()>,
+) -> bool {
+    match core.handle(bytes, from, Instant::now()) {
+        Outcome::Deliver(received, reply) => {
+            bump(&shared.counters.received);
+            let arrival = map::Arrival {
+                bytes,
+                from,
+                transport: "udp",
+                at: SystemTime::now(),
+                keep_raw: shared.keep_raw,
+            };
+            let record = map::record(&received, &arrival, &shared.registry);
+            match shared.submitter.try_submit(record) {
+                Ok(ack) => {
+                    if let Some(reply) = reply {
+                        let socket = socket.clone();
+                        let counters = shared.counters.clone();
+                        acks.spawn(async move {
                                 match ack.await {
                                     Ok(_) => match socket.send_to(&reply, from).await {
                                         Ok(_) => bump(&counters.acknowledged),
@@ -278,25 +308,28 @@ async fn serve(
                                     }
                                 }
                             });
-                        }
                     }
-                    Err(TrySubmitError::Full(_)) => {
-                        // The store logged and counted it; an inform goes unanswered.
-                        bump(&shared.counters.dropped);
-                    }
-                    Err(TrySubmitError::Closed(_)) => break,
                 }
-            }
-            Outcome::Reply(report) => {
-                if let Err(error) = socket.send_to(&report, from).await {
-                    tracing::debug!(%from, %error, "report not sent");
+                Err(TrySubmitError::Full(_)) => {
+                    // The store logged and counted it; an inform goes unanswered.
+                    bump(&shared.counters.dropped);
                 }
-            }
-            Outcome::Drop => {
-                bump(&shared.counters.refused);
-                tracing::debug!(%from, len, "datagram refused: malformed, unauthorized or not a notification");
+                Err(TrySubmitError::Closed(_)) => return false,
             }
         }
+        Outcome::Reply(report, refused) => {
+            if !refused.is_routine() {
+                bump(&shared.counters.refused);
+            }
+            log_refusal(from, &refused);
+            if let Err(error) = socket.send_to(&report, from).await {
+                tracing::debug!(%from, %error, "report not sent");
+            }
+        }
+        Outcome::Drop(refused) => {
+            bump(&shared.counters.refused);
+            log_refusal(from, &refused);
+        }
     }
-    while acks.join_next().await.is_some() {}
+    true
 }

@@ -7,4 +7,5 @@ pub(crate) mod dump;
 pub(crate) mod index;
 pub(crate) mod snmp;
 pub(crate) mod translate;
+pub(crate) mod trapd;
 pub(crate) mod tree;

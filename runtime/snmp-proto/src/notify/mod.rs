@@ -10,4 +10,4 @@ pub use notice::{
     ColumnValue, DecodeError, Notice, NoticeError, SNMP_TRAP_ADDRESS, SNMP_TRAP_COMMUNITY,
     SNMP_TRAP_ENTERPRISE, SNMP_TRAP_OID, SNMP_TRAPS, SYS_UP_TIME,
 };
-pub use receiver::{Outcome, Received, ReceiverConfig, ReceiverCore, Sender};
+pub use receiver::{Outcome, Received, ReceiverConfig, ReceiverCore, Refused, Sender};

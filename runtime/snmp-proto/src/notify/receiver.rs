@@ -9,7 +9,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::notice::Notice;
+use super::notice::{Notice, NoticeError};
+use crate::ber;
 use crate::message::SecurityLevel;
 use crate::message::v3::{Flags, Header, MAX_SIZE, ScopedPdu, USM, UsmParams, peek_version};
 use crate::message::{AnyPdu, Message, Pdu, PduType, Version};
@@ -67,10 +68,50 @@ pub struct Received {
 pub enum Outcome {
     /// Deliver, and send `reply` (an inform's acknowledgement) first.
     Deliver(Received, Option<Vec<u8>>),
-    /// Send a Report.
-    Reply(Vec<u8>),
-    /// Drop (malformed, unauthorized, not a notification).
-    Drop,
+    /// Send a Report: the datagram was refused, and its sender asked to be told why.
+    Reply(Vec<u8>, Refused),
+    /// Drop: malformed, unauthorized, or not a notification.
+    Drop(Refused),
+}
+
+/// Why a datagram was not delivered: what a receiver logs, once per datagram, so an
+/// operator whose traps do not arrive can see which side is wrong.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    /// Not an SNMP message.
+    #[error("malformed message: {0}")]
+    Malformed(ber::Error),
+    /// A `msgVersion` other than SNMPv1 (0), SNMPv2c (1) and SNMPv3 (3).
+    #[error("SNMP version {0} is not one this receiver speaks")]
+    Version(i32),
+    /// An SNMPv1/v2c community that is not configured (not named in the log: a
+    /// mistyped community is often the real one, off by a letter).
+    #[error("unknown community")]
+    UnknownCommunity,
+    /// A request or response, not a trap or inform.
+    #[error("a {0:?} PDU is not a notification")]
+    NotANotification(PduType),
+    /// A Trap-PDU or InformRequest whose bindings are not a notification's.
+    #[error("not a notification: {0}")]
+    Bindings(NoticeError),
+    /// An SNMPv3 sender's discovery probe (empty engine ID), answered with a Report:
+    /// the normal first step of an SNMPv3 inform, not a fault.
+    #[error("SNMPv3 discovery probe")]
+    Discovery,
+    /// Refused by USM (and counted in its `usmStats`).
+    #[error("SNMPv3: {0}")]
+    Usm(Failure),
+    /// An SNMPv3 inform whose authoritative engine is not this receiver.
+    #[error("SNMPv3 inform addressed to another engine")]
+    InformToOtherEngine,
+}
+
+impl Refused {
+    /// Whether this is routine protocol traffic (a discovery probe) rather than a
+    /// notification lost: receivers log those quietly.
+    pub fn is_routine(&self) -> bool {
+        matches!(self, Refused::Discovery)
+    }
 }
 
 /// The receiver's sans-IO state: datagrams and time in, notifications and replies
@@ -102,16 +143,18 @@ impl ReceiverCore {
         match peek_version(bytes) {
             Ok(0 | 1) => self.community(bytes, from),
             Ok(3) => self.usm(bytes, from, now),
-            _ => Outcome::Drop,
+            Ok(version) => Outcome::Drop(Refused::Version(version)),
+            Err(error) => Outcome::Drop(Refused::Malformed(error)),
         }
     }
 
     fn community(&self, bytes: &[u8], from: SocketAddr) -> Outcome {
-        let Ok(message) = Message::decode(bytes) else {
-            return Outcome::Drop;
+        let message = match Message::decode(bytes) {
+            Ok(message) => message,
+            Err(error) => return Outcome::Drop(Refused::Malformed(error)),
         };
         if !self.config.communities.contains(&message.community) {
-            return Outcome::Drop;
+            return Outcome::Drop(Refused::UnknownCommunity);
         }
         let sender = Sender::Community {
             version: message.version,
@@ -130,10 +173,11 @@ impl ReceiverCore {
             AnyPdu::Pdu(pdu) => {
                 let inform = pdu.kind == PduType::Inform;
                 if pdu.kind != PduType::TrapV2 && !inform {
-                    return Outcome::Drop;
+                    return Outcome::Drop(Refused::NotANotification(pdu.kind));
                 }
-                let Ok(notice) = Notice::from_varbinds(&pdu.varbinds) else {
-                    return Outcome::Drop;
+                let notice = match Notice::from_varbinds(&pdu.varbinds) {
+                    Ok(notice) => notice,
+                    Err(error) => return Outcome::Drop(Refused::Bindings(error)),
                 };
                 let ack = inform.then(|| {
                     Message {
@@ -157,8 +201,9 @@ impl ReceiverCore {
     }
 
     fn usm(&mut self, bytes: &[u8], from: SocketAddr, now: Instant) -> Outcome {
-        let Ok(incoming) = usm::decode(bytes) else {
-            return Outcome::Drop;
+        let incoming = match usm::decode(bytes) {
+            Ok(incoming) => incoming,
+            Err(failure) => return Outcome::Drop(Refused::Usm(failure)),
         };
         let engine = &self.config.engine;
         let authoritative = incoming.params.engine_id == engine.id();
@@ -201,11 +246,15 @@ impl ReceiverCore {
         };
         let inform = scoped.pdu.kind == PduType::Inform;
         // Informs are requests to this engine; traps come from the sender's.
-        if !(scoped.pdu.kind == PduType::TrapV2 || inform && authoritative) {
-            return Outcome::Drop;
+        if inform && !authoritative {
+            return Outcome::Drop(Refused::InformToOtherEngine);
         }
-        let Ok(notice) = Notice::from_varbinds(&scoped.pdu.varbinds) else {
-            return Outcome::Drop;
+        if scoped.pdu.kind != PduType::TrapV2 && !inform {
+            return Outcome::Drop(Refused::NotANotification(scoped.pdu.kind));
+        }
+        let notice = match Notice::from_varbinds(&scoped.pdu.varbinds) {
+            Ok(notice) => notice,
+            Err(error) => return Outcome::Drop(Refused::Bindings(error)),
         };
         let ack = if inform {
             let header = Header {
@@ -253,11 +302,16 @@ impl ReceiverCore {
     /// notInTimeWindow, which is authenticated so the sender can trust our clock.
     fn refuse(&mut self, incoming: &Incoming, failure: Failure, now: Instant) -> Outcome {
         self.stats.record(&failure);
+        let refused = if incoming.params.engine_id.is_empty() {
+            Refused::Discovery
+        } else {
+            Refused::Usm(failure.clone())
+        };
         let Some(counter) = failure.counter() else {
-            return Outcome::Drop;
+            return Outcome::Drop(refused);
         };
         if !incoming.message.header.flags.reportable() {
-            return Outcome::Drop;
+            return Outcome::Drop(refused);
         }
         let level = counter.report_level();
         let keys = if level == SecurityLevel::NoAuthNoPriv {
@@ -281,8 +335,8 @@ impl ReceiverCore {
             keys,
             &self.salt,
         ) {
-            Ok(bytes) => Outcome::Reply(bytes),
-            Err(_) => Outcome::Drop,
+            Ok(bytes) => Outcome::Reply(bytes, refused),
+            Err(_) => Outcome::Drop(refused),
         }
     }
 

@@ -61,10 +61,11 @@ impl Receiver {
                     }
                     return Ok(received);
                 }
-                Outcome::Reply(report) => {
+                Outcome::Reply(report, refused) => {
+                    log_refusal(from, &refused);
                     self.socket.send_to(&report, from).await?;
                 }
-                Outcome::Drop => {}
+                Outcome::Drop(refused) => log_refusal(from, &refused),
             }
         }
     }
@@ -72,5 +73,18 @@ impl Receiver {
     /// The `usmStats` of SNMPv3 messages refused.
     pub fn usm_stats(&self) -> &Stats {
         self.core.stats()
+    }
+}
+
+/// One line per datagram refused: why, and from where (a discovery probe only at
+/// `debug`, being the normal first step of an SNMPv3 inform).
+///
+/// Receivers that drive [`ReceiverCore`](crate::notify::ReceiverCore) themselves (the
+/// trap daemon) log through it too, so every receiver says the same thing.
+pub fn log_refusal(from: std::net::SocketAddr, refused: &crate::notify::Refused) {
+    if refused.is_routine() {
+        tracing::debug!(%from, reason = %refused, "answered");
+    } else {
+        tracing::info!(%from, reason = %refused, "notification refused");
     }
 }

@@ -1,0 +1,324 @@
+//! `smic trapd` run as an operator runs it: one command with flags, net-snmp's
+//! `snmptrap` and `snmpinform` as senders, SIGHUP to reload, SIGTERM to stop; then
+//! `smic traps` reads back what was stored.
+
+use std::io::Read;
+use std::net::UdpSocket;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// A free UDP port on 127.0.0.1 (bound and released: the daemon binds it next).
+fn free_port() -> u16 {
+    UdpSocket::bind("127.0.0.1:0")
+        .and_then(|socket| socket.local_addr())
+        .map(|address| address.port())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The daemon, with its log (stderr) in a file the test reads as it goes.
+struct Daemon {
+    child: Child,
+    log: std::path::PathBuf,
+}
+
+impl Daemon {
+    fn start(args: &[&str], log: &Path) -> Daemon {
+        let file = std::fs::File::create(log).unwrap_or_else(|e| panic!("{e}"));
+        let child = Command::new(env!("CARGO_BIN_EXE_smic"))
+            .arg("trapd")
+            .args(args)
+            .env_remove("RUST_LOG")
+            .stdout(Stdio::null())
+            .stderr(file)
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        Daemon {
+            child,
+            log: log.to_path_buf(),
+        }
+    }
+
+    fn log(&self) -> String {
+        let mut text = String::new();
+        if let Ok(mut file) = std::fs::File::open(&self.log) {
+            let _ = file.read_to_string(&mut text);
+        }
+        text
+    }
+
+    /// Waits until the log has `count` lines containing `needle`.
+    fn wait_for(&self, needle: &str, count: usize) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let log = self.log();
+            if log.matches(needle).count() >= count {
+                return log;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no {count}× {needle:?} in the log:\n{log}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .args(["-s", name, &self.child.id().to_string()])
+            .status()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(status.success(), "kill -s {name}");
+    }
+
+    /// SIGTERM, and the exit status within 20 s.
+    fn stop(mut self) -> (bool, String) {
+        self.signal("TERM");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap_or_else(|e| panic!("{e}")) {
+                return (status.success(), self.log());
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("smic trapd did not stop on SIGTERM:\n{}", self.log());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn net_snmp(tool: &str, args: &[&str]) -> Output {
+    Command::new(tool)
+        .args(["-M", "/nonexistent", "-m", ""])
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {tool} ({e}); install Debian's `snmp`"))
+}
+
+fn traps(args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_smic"))
+        .arg("traps")
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        output.status.success(),
+        "smic traps {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+const LINK_DOWN: &str = "1.3.6.1.6.3.1.1.5.3";
+const COLD_START: &str = "1.3.6.1.6.3.1.1.5.1";
+
+#[test]
+fn one_command_receives_reloads_and_stops_cleanly() {
+    let dir = std::env::temp_dir().join(format!("smic-trapd-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.join("traps.sqlite");
+    let _ = std::fs::remove_file(&db);
+    let config = dir.join("trapd.toml");
+    std::fs::write(&config, "communities = [\"public\"]\n").unwrap_or_else(|e| panic!("{e}"));
+    let port = free_port();
+    let target = format!("127.0.0.1:{port}");
+    let listen = format!("udp:{target}");
+    let db_arg = db.display().to_string();
+    let config_arg = config.display().to_string();
+    let daemon = Daemon::start(
+        &[
+            "--config",
+            &config_arg,
+            "--listen",
+            &listen,
+            "--db",
+            &db_arg,
+        ],
+        &dir.join("trapd.log"),
+    );
+    daemon.wait_for("listening", 1);
+
+    // A v2c trap, a v1 trap, an inform (acknowledged only once stored), and a trap
+    // with a community the daemon does not know.
+    let sent = net_snmp(
+        "snmptrap",
+        &[
+            "-v2c",
+            "-c",
+            "public",
+            &target,
+            "",
+            LINK_DOWN,
+            "1.3.6.1.2.1.2.2.1.1.3",
+            "i",
+            "3",
+            "1.3.6.1.2.1.2.2.1.8.3",
+            "i",
+            "2",
+        ],
+    );
+    assert!(sent.status.success(), "{sent:?}");
+    let sent = net_snmp(
+        "snmptrap",
+        &[
+            "-v1",
+            "-c",
+            "public",
+            &target,
+            "1.3.6.1.4.1.8072",
+            "127.0.0.1",
+            "6",
+            "17",
+            "",
+        ],
+    );
+    assert!(sent.status.success(), "{sent:?}");
+    let inform = net_snmp(
+        "snmpinform",
+        &[
+            "-v2c", "-c", "public", "-t", "2", "-r", "2", &target, "", COLD_START,
+        ],
+    );
+    assert!(
+        inform.status.success(),
+        "snmpinform exits 0 only on an acknowledgement: {inform:?}\n{}",
+        daemon.log()
+    );
+    let refused = net_snmp(
+        "snmptrap",
+        &["-v2c", "-c", "secret", &target, "", COLD_START],
+    );
+    assert!(refused.status.success());
+    let log = daemon.wait_for("notification refused", 1);
+    assert!(log.contains("unknown community"), "{log}");
+    assert!(
+        !log.contains("secret"),
+        "the community is not logged:\n{log}"
+    );
+
+    // SIGHUP: a configuration that does not parse changes nothing…
+    std::fs::write(&config, "communities = 'not a list'\n").unwrap_or_else(|e| panic!("{e}"));
+    daemon.signal("HUP");
+    daemon.wait_for("configuration not reloaded", 1);
+    let sent = net_snmp(
+        "snmptrap",
+        &["-v2c", "-c", "public", &target, "", COLD_START],
+    );
+    assert!(sent.status.success());
+    // …and a good one is taken: `secret` is accepted from now on.
+    std::fs::write(&config, "communities = [\"public\", \"secret\"]\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    daemon.signal("HUP");
+    daemon.wait_for("configuration reloaded", 1);
+    let sent = net_snmp(
+        "snmptrap",
+        &["-v2c", "-c", "secret", &target, "", LINK_DOWN],
+    );
+    assert!(sent.status.success());
+
+    // Wait for the last trap to be stored, then stop.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while traps(&["--db", &db_arg, "--format", "json"])
+        .lines()
+        .count()
+        < 5
+    {
+        assert!(Instant::now() < deadline, "not stored:\n{}", daemon.log());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (clean, log) = daemon.stop();
+    assert!(clean, "SIGTERM is a clean exit:\n{log}");
+    assert!(log.contains("SIGTERM") && log.contains("stopped"), "{log}");
+
+    let json = traps(&["--db", &db_arg, "--format", "json"]);
+    let rows: Vec<serde_json::Value> = json
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    let kinds: Vec<&str> = rows.iter().filter_map(|r| r["kind"].as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["trap", "v1-trap", "inform", "trap", "trap"],
+        "{json}"
+    );
+    let communities: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r["security"]["community"].as_str())
+        .collect();
+    assert_eq!(
+        communities,
+        ["public", "public", "public", "public", "secret"]
+    );
+    assert_eq!(rows[0]["trap_name"], "IF-MIB::linkDown");
+    let oper_status = rows[0]["varbinds"]
+        .as_array()
+        .and_then(|vbs| vbs.iter().find(|vb| vb["oid"] == "1.3.6.1.2.1.2.2.1.8.3"))
+        .unwrap_or_else(|| panic!("ifOperStatus.3 stored: {}", rows[0]));
+    assert_eq!(oper_status["name"], "IF-MIB::ifOperStatus.3");
+    assert_eq!(oper_status["value"], "INTEGER: down(2)");
+    assert_eq!(rows[1]["v1"]["specific"], 17);
+    assert!(
+        rows[2]["request_id"].is_i64(),
+        "an inform's request-id is kept"
+    );
+
+    // Filters, and snmptrapd's shape in text.
+    let link_downs = traps(&["--db", &db_arg, "--trap", "IF-MIB::linkDown"]);
+    assert_eq!(
+        link_downs
+            .matches("snmpTrapOID.0 = OID: IF-MIB::linkDown")
+            .count(),
+        2,
+        "{link_downs}"
+    );
+    let newest = traps(&["--db", &db_arg, "--newest", "-n", "1"]);
+    assert!(newest.contains("community \"secret\""), "{newest}");
+    assert!(
+        newest.starts_with(char::is_numeric) && newest.contains("[UDP: [127.0.0.1]:"),
+        "{newest}"
+    );
+    let none = traps(&["--db", &db_arg, "--since", "2099-01-01T00:00:00Z"]);
+    assert_eq!(none, "");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bad_flags_and_files_are_refused_before_anything_starts() {
+    let output = Command::new(env!("CARGO_BIN_EXE_smic"))
+        .args([
+            "trapd",
+            "--listen",
+            "udp:nowhere",
+            "--db",
+            "/nonexistent/dir/t.sqlite",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("udp:nowhere"), "{stderr}");
+
+    let output = Command::new(env!("CARGO_BIN_EXE_smic"))
+        .args(["trapd", "--config", "/nonexistent/trapd.toml"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("/nonexistent/trapd.toml"));
+
+    let output = Command::new(env!("CARGO_BIN_EXE_smic"))
+        .args(["traps", "--db", "/nonexistent/traps.sqlite"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        !output.status.success(),
+        "a missing database is an error, not an empty list"
+    );
+}
