@@ -103,6 +103,12 @@ fn net_snmp(tool: &str, args: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("cannot run {tool} ({e}); install Debian's `snmp`"))
 }
 
+/// Sends with `snmptrap`, which exits 0 once the datagram is sent.
+fn send_trap(args: &[&str]) {
+    let sent = net_snmp("snmptrap", args);
+    assert!(sent.status.success(), "snmptrap {args:?}: {sent:?}");
+}
+
 fn traps(args: &[&str]) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_smic"))
         .arg("traps")
@@ -148,39 +154,31 @@ fn one_command_receives_reloads_and_stops_cleanly() {
 
     // A v2c trap, a v1 trap, an inform (acknowledged only once stored), and a trap
     // with a community the daemon does not know.
-    let sent = net_snmp(
-        "snmptrap",
-        &[
-            "-v2c",
-            "-c",
-            "public",
-            &target,
-            "",
-            LINK_DOWN,
-            "1.3.6.1.2.1.2.2.1.1.3",
-            "i",
-            "3",
-            "1.3.6.1.2.1.2.2.1.8.3",
-            "i",
-            "2",
-        ],
-    );
-    assert!(sent.status.success(), "{sent:?}");
-    let sent = net_snmp(
-        "snmptrap",
-        &[
-            "-v1",
-            "-c",
-            "public",
-            &target,
-            "1.3.6.1.4.1.8072",
-            "127.0.0.1",
-            "6",
-            "17",
-            "",
-        ],
-    );
-    assert!(sent.status.success(), "{sent:?}");
+    send_trap(&[
+        "-v2c",
+        "-c",
+        "public",
+        &target,
+        "",
+        LINK_DOWN,
+        "1.3.6.1.2.1.2.2.1.1.3",
+        "i",
+        "3",
+        "1.3.6.1.2.1.2.2.1.8.3",
+        "i",
+        "2",
+    ]);
+    send_trap(&[
+        "-v1",
+        "-c",
+        "public",
+        &target,
+        "1.3.6.1.4.1.8072",
+        "127.0.0.1",
+        "6",
+        "17",
+        "",
+    ]);
     let inform = net_snmp(
         "snmpinform",
         &[
@@ -192,11 +190,7 @@ fn one_command_receives_reloads_and_stops_cleanly() {
         "snmpinform exits 0 only on an acknowledgement: {inform:?}\n{}",
         daemon.log()
     );
-    let refused = net_snmp(
-        "snmptrap",
-        &["-v2c", "-c", "secret", &target, "", COLD_START],
-    );
-    assert!(refused.status.success());
+    send_trap(&["-v2c", "-c", "secret", &target, "", COLD_START]);
     let log = daemon.wait_for("notification refused", 1);
     assert!(log.contains("unknown community"), "{log}");
     assert!(
@@ -208,21 +202,13 @@ fn one_command_receives_reloads_and_stops_cleanly() {
     std::fs::write(&config, "communities = 'not a list'\n").unwrap_or_else(|e| panic!("{e}"));
     daemon.signal("HUP");
     daemon.wait_for("configuration not reloaded", 1);
-    let sent = net_snmp(
-        "snmptrap",
-        &["-v2c", "-c", "public", &target, "", COLD_START],
-    );
-    assert!(sent.status.success());
+    send_trap(&["-v2c", "-c", "public", &target, "", COLD_START]);
     // …and a good one is taken: `secret` is accepted from now on.
     std::fs::write(&config, "communities = [\"public\", \"secret\"]\n")
         .unwrap_or_else(|e| panic!("{e}"));
     daemon.signal("HUP");
     daemon.wait_for("configuration reloaded", 1);
-    let sent = net_snmp(
-        "snmptrap",
-        &["-v2c", "-c", "secret", &target, "", LINK_DOWN],
-    );
-    assert!(sent.status.success());
+    send_trap(&["-v2c", "-c", "secret", &target, "", LINK_DOWN]);
 
     // Wait for the last trap to be stored, then stop.
     let deadline = Instant::now() + Duration::from_secs(20);

@@ -122,8 +122,8 @@ fn is(class: &[bool; 256], c: u8) -> bool {
     class[usize::from(c)]
 }
 
-/// The bytes from `at` on (none past the end).
-fn after(bytes: &[u8], at: usize) -> &[u8] {
+/// The bytes from `at` on (none past the end); the fast parser's cursor uses it too.
+pub(super) fn after(bytes: &[u8], at: usize) -> &[u8] {
     bytes.get(at..).unwrap_or_default()
 }
 

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
-use smic_store::{Database, Query, Reader, Security, StoredNotification};
+use smic_store::{Database, Query, Reader, Security, StoreError, StoredNotification};
 use smic_trapd::{Trapd, TrapdConfig, TrapdStats};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -267,44 +267,45 @@ pub(crate) fn list(args: TrapsArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let outcome = runtime.block_on(async {
-        let reader = Reader::open(&database).await?;
-        let rows = reader.query(&query).await?;
-        let mut last = None;
-        for row in &rows {
-            print(row, args.format);
-            last = Some(row.id);
-        }
-        if !args.follow {
-            return Ok(());
-        }
-        let mut follow = reader.follow(
-            Query {
-                after_id: last.or(query.after_id),
-                limit: None,
-                ..query
-            },
-            Duration::from_millis(500),
-        );
-        let terminated = daemon::terminated();
-        tokio::pin!(terminated);
-        loop {
-            tokio::select! {
-                () = &mut terminated => return Ok(()),
-                rows = follow.next() => {
-                    for row in rows? {
-                        print(&row, args.format);
-                    }
-                }
-            }
-        }
-    });
+    let outcome = runtime.block_on(print_rows(&args, query, &database));
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            let error: smic_store::StoreError = error;
             eprintln!("smic traps: {}: {error}", args.db);
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints the stored rows `query` selects, then (with `--follow`) new ones until
+/// SIGTERM or SIGINT.
+async fn print_rows(args: &TrapsArgs, query: Query, database: &Database) -> Result<(), StoreError> {
+    let reader = Reader::open(database).await?;
+    let rows = reader.query(&query).await?;
+    for row in &rows {
+        print(row, args.format);
+    }
+    if !args.follow {
+        return Ok(());
+    }
+    let mut follow = reader.follow(
+        Query {
+            after_id: rows.last().map(|row| row.id).or(query.after_id),
+            limit: None,
+            ..query
+        },
+        Duration::from_millis(500),
+    );
+    let terminated = daemon::terminated();
+    tokio::pin!(terminated);
+    loop {
+        tokio::select! {
+            () = &mut terminated => return Ok(()),
+            rows = follow.next() => {
+                for row in rows? {
+                    print(&row, args.format);
+                }
+            }
         }
     }
 }

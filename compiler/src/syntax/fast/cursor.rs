@@ -6,7 +6,7 @@ use std::cell::Cell;
 
 use crate::diagnostic::Span;
 use crate::syntax::ast::{Ident, Number, Text};
-use crate::syntax::scan::MAX_NESTING;
+use crate::syntax::scan::{MAX_NESTING, after};
 
 /// A position in the text of one item (the module text from the item onwards).
 pub(super) struct Cursor<'t> {
@@ -46,11 +46,6 @@ const IDENT_BYTES: [bool; 256] = {
 )]
 fn continues_ident(c: u8) -> bool {
     IDENT_BYTES[usize::from(c)]
-}
-
-/// The bytes from `at` on (none past the end).
-fn after(bytes: &[u8], at: usize) -> &[u8] {
-    bytes.get(at..).unwrap_or_default()
 }
 
 impl<'t> Cursor<'t> {

@@ -329,7 +329,8 @@ impl CommandResponder {
                 value: Value::EndOfMibView,
             },
         };
-        let (non_repeating, repeating) = request.split_at(non_repeaters.min(request.len()));
+        // `non_repeaters` is at most `request.len()`: bounded where it is read.
+        let (non_repeating, repeating) = request.split_at(non_repeaters);
         for vb in non_repeating {
             if !push(&mut out, next(&vb.oid)) {
                 return Some(Outcome::ok(out));

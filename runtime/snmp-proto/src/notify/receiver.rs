@@ -302,12 +302,13 @@ impl ReceiverCore {
     /// notInTimeWindow, which is authenticated so the sender can trust our clock.
     fn refuse(&mut self, incoming: &Incoming, failure: Failure, now: Instant) -> Outcome {
         self.stats.record(&failure);
+        let counter = failure.counter();
         let refused = if incoming.params.engine_id.is_empty() {
             Refused::Discovery
         } else {
-            Refused::Usm(failure.clone())
+            Refused::Usm(failure)
         };
-        let Some(counter) = failure.counter() else {
+        let Some(counter) = counter else {
             return Outcome::Drop(refused);
         };
         if !incoming.message.header.flags.reportable() {
