@@ -4,64 +4,95 @@
 //!
 //! [`AccessControl`]: super::AccessControl
 
-use super::command::{CommandResponder, Principal};
+use super::accepted::{Accepted, Reply, Step};
+use super::command::{CommandResponder, Outcome};
 use super::stats::bump;
 use super::vacm::SecurityModel;
 use crate::message::{AnyPdu, ErrorStatus, Message, Pdu, PduType, SecurityLevel, VarBind, Version};
 
-/// Answers an SNMPv1 or SNMPv2c message; `None` drops it (the reason is counted).
-pub(super) fn handle(core: &CommandResponder, request: &[u8]) -> Option<Vec<u8>> {
+/// Accepts an SNMPv1 or SNMPv2c message whose community is known; drops the rest (the
+/// reason is counted).
+pub(super) fn accept(core: &CommandResponder, request: &[u8]) -> Step {
     let Ok(message) = Message::decode(request) else {
         bump(&core.stats().in_asn_parse_errs);
-        return None;
+        return Step::Answered(None);
     };
-    let AnyPdu::Pdu(pdu) = &message.pdu else {
+    let AnyPdu::Pdu(pdu) = message.pdu else {
         bump(&core.stats().silent_drops);
-        return None;
+        return Step::Answered(None);
     };
     let Some(entry) = core.access().lookup(&message.community) else {
         bump(&core.stats().in_bad_community_names);
-        return None;
+        return Step::Answered(None);
     };
-    let who = Principal {
+    let max = core.limits().max_message_size;
+    let budget = if pdu.kind == PduType::GetBulk {
+        // What the bindings may take: the limit, less the empty response and a
+        // margin for three length fields growing (message, PDU, binding list).
+        let empty = response(
+            message.version,
+            &message.community,
+            &pdu,
+            ErrorStatus::NoError,
+            0,
+            Vec::new(),
+        )
+        .encode();
+        max.saturating_sub(empty.len() + 12)
+    } else {
+        0
+    };
+    Step::Serve(Accepted {
         v1: message.version == Version::V1,
         model: match message.version {
             Version::V1 => SecurityModel::V1,
             Version::V2c => SecurityModel::V2c,
         },
-        name: &entry.security_name,
+        name: entry.security_name.clone(),
         level: SecurityLevel::NoAuthNoPriv,
-        context: &entry.context,
-    };
-    let budget = || {
-        // What the bindings may take: the limit, less the empty response and a
-        // margin for three length fields growing (message, PDU, binding list).
-        let empty = response(&message, pdu, ErrorStatus::NoError, 0, Vec::new()).encode();
-        core.limits()
-            .max_message_size
-            .saturating_sub(empty.len() + 12)
-    };
-    let outcome = core.serve(who, pdu, budget)?;
+        context: entry.context.clone(),
+        pdu,
+        max,
+        budget,
+        reply: Reply::Community {
+            version: message.version,
+            community: message.community,
+        },
+    })
+}
+
+/// The Response to an accepted request, in its version and community.
+pub(super) fn answer(
+    core: &CommandResponder,
+    accepted: &Accepted,
+    version: Version,
+    community: &[u8],
+    outcome: Outcome,
+) -> Option<Vec<u8>> {
+    let pdu = &accepted.pdu;
     core.finish(
-        who.v1,
+        accepted.v1,
         &pdu.varbinds,
         outcome,
-        core.limits().max_message_size,
-        |status, index, varbinds| Some(response(&message, pdu, status, index, varbinds).encode()),
+        accepted.max,
+        |status, index, varbinds| {
+            Some(response(version, community, pdu, status, index, varbinds).encode())
+        },
     )
 }
 
-/// A Response to `pdu` in `message`'s version and community.
+/// A Response to `pdu` in `version` and `community`.
 fn response(
-    message: &Message,
+    version: Version,
+    community: &[u8],
     pdu: &Pdu,
     status: ErrorStatus,
     index: usize,
     varbinds: Vec<VarBind>,
 ) -> Message {
     Message {
-        version: message.version,
-        community: message.community.clone(),
+        version,
+        community: community.to_vec(),
         pdu: AnyPdu::Pdu(Pdu {
             kind: PduType::Response,
             request_id: pdu.request_id,

@@ -40,6 +40,7 @@
 //! # let _ = responder;
 //! ```
 
+mod accepted;
 mod access;
 mod check;
 mod command;
@@ -54,6 +55,7 @@ mod table;
 mod v3;
 pub mod vacm;
 
+pub use accepted::{Accepted, Step};
 pub use access::{AccessControl, CommunityEntry};
 pub use command::{CommandResponder, Limits, Outcome, Principal};
 pub use instrument::{Instrument, Undo};

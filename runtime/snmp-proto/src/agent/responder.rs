@@ -11,8 +11,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
+use super::accepted::{Accepted, Reply, Step};
 use super::access::AccessControl;
-use super::command::{CommandResponder, Limits};
+use super::command::{CommandResponder, Limits, Outcome};
 use super::community;
 use super::mib::{Mib, OverlapError};
 use super::stats::{Stats, bump};
@@ -122,19 +123,80 @@ impl Responder {
 
     /// [`Responder::handle`] with the time given: SNMPv3's time window and the engine
     /// time in answers are taken at `now`.
-    pub fn handle_at(&self, request: &[u8], _from: SocketAddr, now: Instant) -> Option<Vec<u8>> {
+    pub fn handle_at(&self, request: &[u8], from: SocketAddr, now: Instant) -> Option<Vec<u8>> {
+        match self.accept_at(request, from, now) {
+            Step::Answered(answer) => answer,
+            Step::Serve(accepted) => {
+                let outcome = self
+                    .core
+                    .serve(accepted.principal(), accepted.pdu(), || accepted.budget())?;
+                self.answer(&accepted, outcome)
+            }
+        }
+    }
+
+    /// The first half of [`Responder::handle`]: the message and security layers
+    /// (community or USM, Reports, the context) run, and a request they accept comes
+    /// back to be served by the caller — by [`CommandResponder::serve`] or by a server
+    /// of its own, such as an AgentX master — and answered with [`Responder::answer`].
+    ///
+    /// Never panics, whatever the bytes.
+    ///
+    /// ```
+    /// use std::time::Instant;
+    /// use smic_smi::oid;
+    /// use smic_snmp_proto::agent::{AccessControl, Mib, Responder, Step};
+    /// use smic_snmp_proto::message::AnyPdu;
+    /// use smic_snmp_proto::{Message, Pdu, PduType, VarBind, Version};
+    /// let mut access = AccessControl::new();
+    /// access.view("all", oid!(1).clone(), true).community("public", Some("all"), None);
+    /// let responder = Responder::new(Mib::new(), access);
+    /// let get = Message {
+    ///     version: Version::V2c,
+    ///     community: b"public".to_vec(),
+    ///     pdu: AnyPdu::Pdu(Pdu {
+    ///         kind: PduType::Get,
+    ///         request_id: 7,
+    ///         error_status: 0,
+    ///         error_index: 0,
+    ///         varbinds: vec![VarBind::null(oid!(1, 3, 6, 1, 2, 1, 1, 1, 0).clone())],
+    ///     }),
+    /// };
+    /// let from = "127.0.0.1:5000".parse().unwrap();
+    /// let Step::Serve(accepted) = responder.accept_at(&get.encode(), from, Instant::now()) else {
+    ///     panic!("a known community is accepted");
+    /// };
+    /// let outcome = responder.core().serve(accepted.principal(), accepted.pdu(), || accepted.budget());
+    /// let answer = responder.answer(&accepted, outcome.unwrap()).unwrap();
+    /// assert_eq!(Message::decode(&answer).unwrap().community, b"public");
+    /// ```
+    pub fn accept_at(&self, request: &[u8], _from: SocketAddr, now: Instant) -> Step {
         let stats = self.core.stats();
         bump(&stats.in_pkts);
         match (peek_version(request), &self.usm) {
-            (Ok(0 | 1), _) => community::handle(&self.core, request),
-            (Ok(3), Some(usm)) => usm.handle(&self.core, request, now),
+            (Ok(0 | 1), _) => community::accept(&self.core, request),
+            (Ok(3), Some(usm)) => usm.accept(&self.core, request, now),
             (Ok(_), _) => {
                 bump(&stats.in_bad_versions);
-                None
+                Step::Answered(None)
             }
             (Err(_), _) => {
                 bump(&stats.in_asn_parse_errs);
-                None
+                Step::Answered(None)
+            }
+        }
+    }
+
+    /// The second half: the answer to an accepted request, encoded and protected as
+    /// its message layer requires (tooBig when it does not fit); `None` drops it.
+    pub fn answer(&self, accepted: &Accepted, outcome: Outcome) -> Option<Vec<u8>> {
+        match &accepted.reply {
+            Reply::Community { version, community } => {
+                community::answer(&self.core, accepted, *version, community, outcome)
+            }
+            Reply::Usm { incoming, now } => {
+                let usm = self.usm.as_ref()?;
+                usm.answer(&self.core, accepted, incoming, *now, outcome)
             }
         }
     }

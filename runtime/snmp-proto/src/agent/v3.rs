@@ -16,7 +16,8 @@ use std::time::Instant;
 
 use smic_smi::{Oid, Value};
 
-use super::command::{CommandResponder, Principal};
+use super::accepted::{Accepted, Reply, Step};
+use super::command::{CommandResponder, Outcome};
 use super::mib::OverlapError;
 use super::stats::bump;
 use super::system;
@@ -77,13 +78,9 @@ impl UsmLayer {
         &self.engine
     }
 
-    /// An SNMPv3 message (RFC 3412 §7.2, RFC 3414 §3.2).
-    pub(super) fn handle(
-        &self,
-        core: &CommandResponder,
-        bytes: &[u8],
-        now: Instant,
-    ) -> Option<Vec<u8>> {
+    /// Accepts an SNMPv3 request (RFC 3412 §7.2, RFC 3414 §3.2), or answers it with a
+    /// Report, or drops it.
+    pub(super) fn accept(&self, core: &CommandResponder, bytes: &[u8], now: Instant) -> Step {
         let usm = self;
         let incoming = match usm::decode(bytes) {
             Ok(incoming) => incoming,
@@ -94,7 +91,7 @@ impl UsmLayer {
                     _ => &core.stats().in_asn_parse_errs,
                 };
                 bump(counter);
-                return None;
+                return Step::Answered(None);
             }
         };
         // A PDU in the clear shows its class now; an encrypted one is trusted to have
@@ -105,7 +102,7 @@ impl UsmLayer {
                 ScopedPduData::Encrypted(_) => true,
             };
         let refuse = |failure: Failure, keys: Option<&EngineKeys>| {
-            self.refuse(core, &incoming, failure, reportable, keys, now)
+            Step::Answered(self.refuse(core, &incoming, failure, reportable, keys, now))
         };
         if incoming.params.engine_id != usm.engine.id() {
             return refuse(Failure::UnknownEngineId, None);
@@ -130,13 +127,14 @@ impl UsmLayer {
         if !CommandResponder::is_request(scoped.pdu.kind) {
             // Responses, Reports, Traps and Informs are not a command responder's.
             bump(&core.stats().silent_drops);
-            return None;
+            return Step::Answered(None);
         }
         let answer = Answer {
             usm,
             incoming: &incoming,
             keys,
-            scoped: &scoped,
+            context_name: &scoped.context_name,
+            request_id: scoped.pdu.request_id,
             now,
         };
         if scoped.context_engine_id != usm.engine.id() {
@@ -144,37 +142,69 @@ impl UsmLayer {
             bump(&core.stats().unknown_pdu_handlers);
             let binding =
                 counter_binding(&UNKNOWN_PDU_HANDLERS, &core.stats().unknown_pdu_handlers);
-            return self.report(core, &answer, reportable, binding);
+            return Step::Answered(self.report(core, &answer, reportable, binding));
         }
         if !core.access().vacm().has_context(&scoped.context_name) {
             // RFC 3413 §3.2 step 3: isAccessAllowed says noSuchContext.
             bump(&core.stats().unknown_contexts);
             let binding = counter_binding(&UNKNOWN_CONTEXTS, &core.stats().unknown_contexts);
-            return self.report(core, &answer, reportable, binding);
+            return Step::Answered(self.report(core, &answer, reportable, binding));
         }
-        let who = Principal {
-            v1: false,
-            model: SecurityModel::Usm,
-            name: &incoming.params.user_name,
-            level: incoming.level,
-            context: &scoped.context_name,
-        };
         let max = core
             .limits()
             .max_message_size
             .min(usize::try_from(incoming.message.header.max_size).unwrap_or(0));
-        let budget = || {
+        let budget = if scoped.pdu.kind == PduType::GetBulk {
             // The empty response as it will be sent, less a margin for the three
             // length fields that grow and for the cipher's padding.
             let empty = answer.response(ErrorStatus::NoError, 0, Vec::new());
             max.saturating_sub(empty.map_or(max, |e| e.len()) + 12 + 16)
+        } else {
+            0
         };
-        let outcome = core.serve(who, &scoped.pdu, budget)?;
+        let ScopedPdu {
+            context_name, pdu, ..
+        } = scoped;
+        Step::Serve(Accepted {
+            v1: false,
+            model: SecurityModel::Usm,
+            name: incoming.params.user_name.clone(),
+            level: incoming.level,
+            context: context_name,
+            pdu,
+            max,
+            budget,
+            reply: Reply::Usm {
+                incoming: Box::new(incoming),
+                now,
+            },
+        })
+    }
+
+    /// The Response to an accepted request, protected for its user at its level.
+    pub(super) fn answer(
+        &self,
+        core: &CommandResponder,
+        accepted: &Accepted,
+        incoming: &Incoming,
+        now: Instant,
+        outcome: Outcome,
+    ) -> Option<Vec<u8>> {
+        // The users are fixed when the layer is made: an accepted request's is there.
+        let keys = self.users.get(&incoming.params.user_name)?;
+        let answer = Answer {
+            usm: self,
+            incoming,
+            keys,
+            context_name: &accepted.context,
+            request_id: accepted.pdu.request_id,
+            now,
+        };
         core.finish(
             false,
-            &scoped.pdu.varbinds,
+            &accepted.pdu.varbinds,
             outcome,
-            max,
+            accepted.max,
             |status, index, varbinds| answer.response(status, index, varbinds),
         )
     }
@@ -218,7 +248,7 @@ impl UsmLayer {
         if !reportable {
             return None;
         }
-        let pdu = usm::report_pdu(answer.scoped.pdu.request_id, binding);
+        let pdu = usm::report_pdu(answer.request_id, binding);
         let bytes = usm::report(
             answer.incoming,
             &answer.usm.engine,
@@ -245,7 +275,8 @@ struct Answer<'a> {
     usm: &'a UsmLayer,
     incoming: &'a Incoming,
     keys: &'a EngineKeys,
-    scoped: &'a ScopedPdu,
+    context_name: &'a [u8],
+    request_id: i32,
     now: Instant,
 }
 
@@ -274,10 +305,10 @@ impl Answer<'_> {
         };
         let scoped = ScopedPdu {
             context_engine_id: engine.id().to_vec(),
-            context_name: self.scoped.context_name.clone(),
+            context_name: self.context_name.to_vec(),
             pdu: Pdu {
                 kind: PduType::Response,
-                request_id: self.scoped.pdu.request_id,
+                request_id: self.request_id,
                 error_status: status.code(),
                 error_index: i32::try_from(index).unwrap_or(i32::MAX),
                 varbinds,
