@@ -25,5 +25,6 @@
 // `expect` is a bug (tests index freely).
 #![cfg_attr(not(test), warn(clippy::indexing_slicing, clippy::expect_used))]
 
+pub mod master;
 pub mod subagent;
 pub mod wire;

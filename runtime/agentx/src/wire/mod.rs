@@ -245,6 +245,19 @@ impl CloseReason {
     pub const SHUTDOWN: CloseReason = CloseReason(5);
     /// reasonByManager(6).
     pub const BY_MANAGER: CloseReason = CloseReason(6);
+
+    /// The reason's name as RFC 2741 §6.2.2 spells it, for logs.
+    pub fn name(self) -> &'static str {
+        match self.0 {
+            1 => "reasonOther",
+            2 => "reasonParseError",
+            3 => "reasonProtocolError",
+            4 => "reasonTimeouts",
+            5 => "reasonShutdown",
+            6 => "reasonByManager",
+            _ => "unknown",
+        }
+    }
 }
 
 /// `res.error` of a Response-PDU (RFC 2741 §6.2.16): the SNMP error statuses (0 to 18)
