@@ -60,6 +60,14 @@ impl Snmpd {
         Snmpd::launch_on(&snmpd_binary(), &[], config, addr)
     }
 
+    /// Starts `snmpd` as an AgentX subagent (`-X`) with `config` (its `agentXSocket`
+    /// line says where the master is), initializing only `modules` (its `-I`, e.g.
+    /// `override,system_mib`). It listens on no SNMP port; `addr` is unused.
+    pub fn start_subagent(config: &str, modules: &str) -> Snmpd {
+        let args = ["-X", "-I", modules];
+        Snmpd::start_with(&snmpd_binary(), &args, config, None)
+    }
+
     fn launch(binary: &std::path::Path, extra: &[&str], config: &str, ip: IpAddr) -> Snmpd {
         let port = UdpSocket::bind(SocketAddr::new(ip, 0))
             .and_then(|s| s.local_addr())
@@ -74,13 +82,30 @@ impl Snmpd {
         config: &str,
         addr: SocketAddr,
     ) -> Snmpd {
-        let (ip, port) = (addr.ip(), addr.port());
-        let endpoint = if ip.is_ipv6() {
-            format!("udp6:{addr}")
-        } else {
-            format!("udp:{addr}")
-        };
-        let dir = std::env::temp_dir().join(format!("smic-snmpd-{}-{port}", std::process::id()));
+        Snmpd::start_with(binary, extra, config, Some(addr))
+    }
+
+    fn start_with(
+        binary: &std::path::Path,
+        extra: &[&str],
+        config: &str,
+        listen: Option<SocketAddr>,
+    ) -> Snmpd {
+        static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let addr = listen.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+        let endpoint = listen.map(|addr| {
+            if addr.is_ipv6() {
+                format!("udp6:{addr}")
+            } else {
+                format!("udp:{addr}")
+            }
+        });
+        let serial = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!(
+            "smic-snmpd-{}-{}-{serial}",
+            std::process::id(),
+            addr.port()
+        ));
         let _ = std::fs::create_dir_all(&dir);
         let conf = dir.join("snmpd.conf");
         if let Err(err) = std::fs::write(&conf, config) {
@@ -95,7 +120,7 @@ impl Snmpd {
             .arg(&conf)
             .arg("-M")
             .arg(&mibs)
-            .arg(endpoint)
+            .args(endpoint)
             // createUser and the engine's boots persist here, never in /var/lib/snmp.
             .env("SNMP_PERSISTENT_DIR", dir.join("persist"))
             .stdin(Stdio::null())

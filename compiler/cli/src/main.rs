@@ -40,6 +40,7 @@ enum Command {
     Get(commands::snmp::GetArgs),
     Walk(commands::snmp::WalkArgs),
     Set(commands::snmp::SetArgs),
+    Agent(commands::agent::AgentArgs),
     Trapd(commands::trapd::TrapdArgs),
     Traps(commands::trapd::TrapsArgs),
 }
@@ -57,6 +58,7 @@ fn main() -> ExitCode {
         Command::Get(args) => commands::snmp::get(args, &cli.load),
         Command::Walk(args) => commands::snmp::walk(args, &cli.load),
         Command::Set(args) => commands::snmp::set(args, &cli.load),
+        Command::Agent(args) => commands::agent::run(args),
         Command::Trapd(args) => commands::trapd::run(args),
         Command::Traps(args) => commands::trapd::list(args),
     }

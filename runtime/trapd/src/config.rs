@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use serde::Deserialize;
 use smic_snmp::notify::ReceiverConfig;
-use smic_snmp::usm::{AuthProtocol, LocalEngine, PrivProtocol, User};
+use smic_snmp::usm::{LocalEngine, User};
 use smic_store::{Database, StoreConfig};
 
 /// Why a configuration is refused.
@@ -184,45 +184,27 @@ impl TrapdConfig {
 impl UserConfig {
     /// The USM user, keys derived from the passwords.
     fn user(&self) -> Result<User, ConfigError> {
-        let fail = |reason: String| ConfigError::User {
+        let pair = |protocol: &Option<String>, password: &Option<String>, what: &str| match (
+            protocol, password,
+        ) {
+            (None, None) => Ok(None),
+            (Some(p), Some(w)) => Ok(Some((p.clone(), w.clone()))),
+            _ => Err(ConfigError::User {
+                user: self.name.clone(),
+                reason: format!("{what}_protocol and {what}_password go together"),
+            }),
+        };
+        let auth = pair(&self.auth_protocol, &self.auth_password, "auth")?;
+        let privacy = pair(&self.privacy_protocol, &self.privacy_password, "privacy")?;
+        User::from_passphrases(
+            &self.name,
+            auth.as_ref().map(|(p, w)| (p.as_str(), w.as_str())),
+            privacy.as_ref().map(|(p, w)| (p.as_str(), w.as_str())),
+        )
+        .map_err(|reason| ConfigError::User {
             user: self.name.clone(),
             reason,
-        };
-        let mut user = User::new(self.name.as_bytes());
-        match (&self.auth_protocol, &self.auth_password) {
-            (None, None) => {}
-            (Some(name), Some(password)) => {
-                let protocol = AuthProtocol::from_name(name)
-                    .ok_or_else(|| fail(format!("unknown authentication protocol {name:?}")))?;
-                user = user
-                    .with_auth(protocol, password.as_bytes())
-                    .map_err(|e| fail(e.to_string()))?;
-            }
-            _ => {
-                return Err(fail(
-                    "auth_protocol and auth_password go together".to_owned(),
-                ));
-            }
-        }
-        match (&self.privacy_protocol, &self.privacy_password) {
-            (None, None) => {}
-            (Some(_), Some(_)) if self.auth_protocol.is_none() => {
-                return Err(fail("privacy needs authentication".to_owned()));
-            }
-            (Some(name), Some(password)) => {
-                let protocol = PrivProtocol::from_name(name)
-                    .ok_or_else(|| fail(format!("unknown privacy protocol {name:?}")))?;
-                user = user
-                    .with_privacy(protocol, password.as_bytes())
-                    .map_err(|e| fail(e.to_string()))?;
-            }
-            _ => {
-                return Err(fail(
-                    "privacy_protocol and privacy_password go together".to_owned(),
-                ));
-            }
-        }
-        Ok(user)
+        })
     }
 }
 

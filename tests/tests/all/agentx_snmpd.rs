@@ -29,7 +29,7 @@ const ENTRY: &str = "1.3.6.1.4.1.99999.1.2.1.1";
 const NAME: &str = "1.3.6.1.4.1.99999.1.1.1.0";
 
 /// Whether net-snmp is here; without it, a failure under CI and a loud skip elsewhere.
-fn net_snmp_present(test: &str) -> bool {
+pub(crate) fn net_snmp_present(test: &str) -> bool {
     let tools = [
         "snmpget",
         "snmpwalk",
@@ -97,7 +97,7 @@ fn row(index: i32, name: &str, level: mib::TestStatus) -> mib::TestIntEntry {
 
 /// The subagent's instrumentation: testIntTable (two rows; a row needs a name to be
 /// ready) and testName.0 (read-write).
-fn instrumentation() -> (Mib, Arc<MemTable<mib::TestIntEntry>>) {
+pub(crate) fn instrumentation() -> (Mib, Arc<MemTable<mib::TestIntEntry>>) {
     let rows = Arc::new(
         MemTable::from_rows([
             row(1, "one", mib::TestStatus::Ok),
@@ -122,15 +122,15 @@ fn instrumentation() -> (Mib, Arc<MemTable<mib::TestIntEntry>>) {
 
 /// A subagent running on its own runtime (so that the tools may block the test's
 /// thread), stopped with Close(shutdown) when dropped.
-struct Running {
-    handle: Handle,
+pub(crate) struct Running {
+    pub(crate) handle: Handle,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
-    runtime: tokio::runtime::Runtime,
+    pub(crate) runtime: tokio::runtime::Runtime,
 }
 
 impl Running {
-    fn start(mib: Mib, master: MasterAddress) -> Running {
+    pub(crate) fn start(mib: Mib, master: MasterAddress) -> Running {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()

@@ -3,6 +3,7 @@
 //! generated module took longer than most of them run.
 
 mod agent_fixture;
+mod agent_master;
 mod agent_netsnmp;
 mod agent_responder;
 mod agent_rowstatus;

@@ -92,6 +92,41 @@ impl User {
         self
     }
 
+    /// A user as configuration files and command lines give one: protocols by
+    /// net-snmp's names (`-a`, `-x`) with their passphrases, each pair optional
+    /// (privacy only with authentication). The error says what is wrong.
+    ///
+    /// ```
+    /// use smic_snmp_proto::usm::User;
+    /// let ops = User::from_passphrases("ops", Some(("SHA-256", "auth passphrase")), Some(("AES", "priv passphrase")))?;
+    /// assert_eq!(ops.name(), b"ops");
+    /// assert!(User::from_passphrases("x", None, Some(("AES", "priv passphrase"))).is_err());
+    /// # Ok::<(), String>(())
+    /// ```
+    pub fn from_passphrases(
+        name: &str,
+        auth: Option<(&str, &str)>,
+        privacy: Option<(&str, &str)>,
+    ) -> Result<User, String> {
+        let mut user = User::new(name.as_bytes());
+        if let Some((protocol, passphrase)) = auth {
+            let protocol: AuthProtocol = protocol.parse().map_err(|e| format!("{e}"))?;
+            user = user
+                .with_auth(protocol, passphrase.as_bytes())
+                .map_err(|e| e.to_string())?;
+        }
+        if let Some((protocol, passphrase)) = privacy {
+            if auth.is_none() {
+                return Err("privacy needs authentication".to_owned());
+            }
+            let protocol: PrivProtocol = protocol.parse().map_err(|e| format!("{e}"))?;
+            user = user
+                .with_privacy(protocol, passphrase.as_bytes())
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(user)
+    }
+
     /// `msgUserName`.
     pub fn name(&self) -> &[u8] {
         &self.name
