@@ -58,8 +58,9 @@ pub struct AgentConfig {
     /// The SNMPv2-MIB system group.
     #[serde(default)]
     pub system: SystemConfig,
-    /// Which built-in groups to serve: `system`, `snmp` (the SNMPv2-MIB counters).
-    /// SNMPv3's engine objects come with the first user. Default both.
+    /// Which built-in groups to serve: `system`, `snmp` (the SNMPv2-MIB counters),
+    /// `agentx` (the AgentX-MIB: the master's sessions and registrations). SNMPv3's
+    /// engine objects come with the first user. Default all three.
     #[serde(default)]
     pub groups: Option<Vec<String>>,
     /// Views: families of subtrees. `all` (everything) exists unless redefined.
@@ -291,15 +292,15 @@ impl AgentConfig {
     /// The built-in groups to serve.
     pub fn groups(&self) -> Result<BTreeSet<String>, ConfigError> {
         let Some(groups) = &self.groups else {
-            return Ok(["system", "snmp"].map(str::to_owned).into());
+            return Ok(["system", "snmp", "agentx"].map(str::to_owned).into());
         };
         groups
             .iter()
             .map(|g| match g.as_str() {
-                "system" | "snmp" => Ok(g.clone()),
+                "system" | "snmp" | "agentx" => Ok(g.clone()),
                 _ => Err(field(
                     "groups",
-                    format!("unknown group {g:?} (expected system, snmp)"),
+                    format!("unknown group {g:?} (expected system, snmp, agentx)"),
                 )),
             })
             .collect()

@@ -23,6 +23,7 @@
 // `expect` is a bug (tests index freely).
 #![cfg_attr(not(test), warn(clippy::indexing_slicing, clippy::expect_used))]
 
+mod agentx_mib;
 mod boots;
 mod config;
 mod forward;
@@ -128,6 +129,10 @@ impl Agent {
         if groups.contains("snmp") {
             system::register_snmp_group(&mut mib, &stats).map_err(mib_error)?;
         }
+        let master_cell = agentx_mib::MasterCell::default();
+        if groups.contains("agentx") {
+            agentx_mib::register(&mut mib, &master_cell).map_err(mib_error)?;
+        }
         let boots = match &config.state_dir {
             Some(dir) => boots::next(dir)?,
             None => 1,
@@ -141,6 +146,8 @@ impl Agent {
                 .map_err(mib_error)?;
         }
         let (master, notices) = Master::new(responder.mib(), config.master_limits());
+        // Only this function sets it, once.
+        let _ = master_cell.set(master.clone());
         let mut sockets = Vec::new();
         let per_address = config.sockets_per_address.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)

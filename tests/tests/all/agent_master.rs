@@ -231,6 +231,26 @@ fn net_snmp_subagents_over_tcp_and_unix_through_smic() {
     let bulk = agent.ok("snmpbulkwalk", "public", &["1.3.6.1"]);
     assert_eq!(oids(&bulk), walked, "bulk walk differs from walk");
 
+    // The AgentX-MIB shows both sessions and what they registered.
+    let agentx_mib = agent.ok("snmpwalk", "public", &["1.3.6.1.2.1.74"]);
+    assert!(
+        agentx_mib.contains(".1.3.6.1.2.1.74.1.1.2.0 = INTEGER: 1\n"),
+        "{agentx_mib}"
+    );
+    assert_eq!(
+        agentx_mib
+            .matches("STRING: \"Net-SNMP AgentX sub-agent\"")
+            .count(),
+        2,
+        "{agentx_mib}"
+    );
+    for registered in ["OID: .1.3.6.1.4.1.99999.1.0", "OID: .1.3.6.1.4.1.99998.1.0"] {
+        assert!(
+            agentx_mib.contains(registered),
+            "{registered} in\n{agentx_mib}"
+        );
+    }
+
     // Stopping the agent closes the sessions: net-snmp notices and starts retrying.
     agent.stop();
     tcp.wait_for_log(|log| log.contains("AgentX master disconnected us"));

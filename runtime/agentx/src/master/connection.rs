@@ -425,16 +425,26 @@ impl Connection {
                 self.shared.drop_session(link.id());
             }
             Body::Register(register) => {
-                let result = self.shared.registry_mut().register(
-                    owner,
-                    &context,
-                    register.subtree.clone(),
-                    register.range,
-                    register.priority,
-                    register.timeout,
-                );
+                let result = {
+                    let mut registry = self.shared.registry_mut();
+                    let result = registry.register(
+                        owner,
+                        &context,
+                        register.subtree.clone(),
+                        register.range,
+                        register.priority,
+                        register.timeout,
+                    );
+                    if let Ok(index) = result {
+                        if pdu.flags.contains(Flags::INSTANCE_REGISTRATION) {
+                            registry.mark_instance(index);
+                        }
+                    }
+                    result
+                };
                 let error = match result {
                     Ok(_) => {
+                        self.shared.changed(&self.shared.registrations_changed);
                         debug!(session = link.id(), subtree = %register.subtree, "registered");
                         ResponseError::NO_ERROR
                     }
@@ -452,6 +462,7 @@ impl Connection {
                     unregister.priority,
                 );
                 let error = if found {
+                    self.shared.changed(&self.shared.registrations_changed);
                     ResponseError::NO_ERROR
                 } else {
                     ResponseError::UNKNOWN_REGISTRATION

@@ -124,6 +124,10 @@ pub(crate) struct Shared {
     next_connection: AtomicU32,
     next_transaction: AtomicU32,
     pub(crate) connections: AtomicU32,
+    /// `sysUpTime` when a session last opened or closed (`agentxSessionTableLastChange`).
+    pub(crate) sessions_changed: AtomicU32,
+    /// The same for registrations (`agentxRegistrationTableLastChange`).
+    pub(crate) registrations_changed: AtomicU32,
     pub(crate) started: Instant,
     /// `true` once the master is shutting down: connections send Close(shutdown).
     pub(crate) stopping: watch::Sender<bool>,
@@ -164,7 +168,17 @@ impl Shared {
 
     /// `sysUpTime` of the master, for the Responses it sends.
     pub(crate) fn uptime(&self) -> u32 {
-        let hundredths = self.started.elapsed().as_millis() / 10;
+        self.uptime_at(Instant::now())
+    }
+
+    /// Records a change of a table at `sysUpTime` now.
+    pub(crate) fn changed(&self, table: &AtomicU32) {
+        table.store(self.uptime(), Ordering::Relaxed);
+    }
+
+    /// `sysUpTime` at `at`.
+    pub(crate) fn uptime_at(&self, at: Instant) -> u32 {
+        let hundredths = at.saturating_duration_since(self.started).as_millis() / 10;
         u32::try_from(hundredths % (1 << 32)).unwrap_or(0)
     }
 
@@ -176,6 +190,8 @@ impl Shared {
         };
         if let Some(link) = link {
             link.close();
+            self.changed(&self.sessions_changed);
+            self.changed(&self.registrations_changed);
         }
         self.registry_mut().remove_owner(Owner::Session(id));
         self.indexes
@@ -226,6 +242,8 @@ impl Master {
             next_connection: AtomicU32::new(1),
             next_transaction: AtomicU32::new(1),
             connections: AtomicU32::new(0),
+            sessions_changed: AtomicU32::new(0),
+            registrations_changed: AtomicU32::new(0),
             started: Instant::now(),
             stopping,
         };
@@ -277,6 +295,27 @@ impl Master {
     /// Every registration, local ones included, by index.
     pub fn registrations(&self) -> Vec<Registration> {
         self.shared.registry().registrations().cloned().collect()
+    }
+
+    /// The master's `sysUpTime` (hundredths of a second since it was made) at `at`,
+    /// for TimeStamps such as `agentxSessionOpenTime`.
+    pub fn uptime_at(&self, at: Instant) -> u32 {
+        self.shared.uptime_at(at)
+    }
+
+    /// When the session and registration tables last changed, as `sysUpTime` values
+    /// (`agentxSessionTableLastChange`, `agentxRegistrationTableLastChange`).
+    pub fn last_changes(&self) -> (u32, u32) {
+        (
+            self.shared.sessions_changed.load(Ordering::Relaxed),
+            self.shared.registrations_changed.load(Ordering::Relaxed),
+        )
+    }
+
+    /// The timeout of requests to subagents that set none, in whole seconds
+    /// (`agentxDefaultTimeout`).
+    pub fn default_timeout(&self) -> Duration {
+        self.shared.limits.default_timeout
     }
 
     /// The counters.

@@ -54,6 +54,8 @@ pub struct Registration {
     pub priority: u8,
     /// `r.timeout` in seconds (0: the session's).
     pub timeout: u8,
+    /// Registered with INSTANCE_REGISTRATION (one instance, not a subtree).
+    pub instance: bool,
     /// Every subtree it claims.
     claimed: Vec<Oid>,
 }
@@ -178,10 +180,18 @@ impl Registry {
                 range,
                 priority,
                 timeout,
+                instance: false,
                 claimed,
             },
         );
         Ok(index)
+    }
+
+    /// Records that a registration was made with INSTANCE_REGISTRATION.
+    pub(crate) fn mark_instance(&mut self, index: u32) {
+        if let Some(registration) = self.registrations.get_mut(&index) {
+            registration.instance = true;
+        }
     }
 
     /// Removes the registration `owner` made of exactly this subtree, range, context
