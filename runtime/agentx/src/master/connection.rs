@@ -122,23 +122,31 @@ where
     }
     let shared = Arc::clone(shared);
     tokio::spawn(async move {
-        let (read, write) = tokio::io::split(stream);
-        let (tx, rx) = mpsc::channel(shared.limits.write_queue.max(1));
-        let writer = tokio::spawn(write_loop(write, rx));
-        let mut connection = Connection {
-            shared: Arc::clone(&shared),
-            id: shared.connection_id(),
-            peer,
-            tx,
-            sessions: Vec::new(),
-        };
-        connection.run(read).await;
-        connection.end();
-        // The writer ends once every sender (the connection's, the links') is gone.
-        drop(connection);
-        let _ = tokio::time::timeout(WRITE_TIMEOUT, writer).await;
+        serve(Arc::clone(&shared), stream, peer).await;
         shared.connections.fetch_sub(1, Ordering::AcqRel);
     });
+}
+
+/// Serves one subagent connection until it ends, then forgets its sessions.
+pub(super) async fn serve<S>(shared: Arc<Shared>, stream: S, peer: String)
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
+    let (read, write) = tokio::io::split(stream);
+    let (tx, rx) = mpsc::channel(shared.limits.write_queue.max(1));
+    let writer = tokio::spawn(write_loop(write, rx));
+    let mut connection = Connection {
+        shared: Arc::clone(&shared),
+        id: shared.connection_id(),
+        peer,
+        tx,
+        sessions: Vec::new(),
+    };
+    connection.run(read).await;
+    connection.end();
+    // The writer ends once every sender (the connection's, the links') is gone.
+    drop(connection);
+    let _ = tokio::time::timeout(WRITE_TIMEOUT, writer).await;
 }
 
 /// Writes queued PDUs, as many as are waiting in one write.

@@ -266,6 +266,18 @@ impl Master {
         connection::listen(Arc::clone(&self.shared), address, unix_mode).await
     }
 
+    /// Serves one subagent over a stream the caller connected (a transport of its
+    /// own, or a test's in-memory pipe) until it closes; its sessions and
+    /// registrations are gone when this returns. `peer` names it in logs.
+    pub async fn serve_connection<S>(&self, stream: S, peer: impl Into<String>)
+    where
+        S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + 'static,
+    {
+        self.shared.connections.fetch_add(1, Ordering::AcqRel);
+        connection::serve(Arc::clone(&self.shared), stream, peer.into()).await;
+        self.shared.connections.fetch_sub(1, Ordering::AcqRel);
+    }
+
     /// Serves one accepted request: local objects from `responder`'s MIB, the rest
     /// from the subagents that registered them. `None` drops the request (an unknown
     /// context, counted as the responder does).
