@@ -58,6 +58,7 @@ fuzz_target!(|data: &[u8]| {
     let responder = responder();
     let limits = MasterLimits {
         default_timeout: Duration::from_millis(1),
+        max_timeout: Duration::from_millis(2),
         sessions_per_connection: 8,
         max_payload: 4096,
         write_queue: 64,

@@ -406,11 +406,13 @@ impl AgentConfig {
     /// The master's limits.
     pub fn master_limits(&self) -> MasterLimits {
         let defaults = MasterLimits::default();
+        let default_timeout = self
+            .agentx
+            .timeout_ms
+            .map_or(defaults.default_timeout, Duration::from_millis);
         MasterLimits {
-            default_timeout: self
-                .agentx
-                .timeout_ms
-                .map_or(defaults.default_timeout, Duration::from_millis),
+            default_timeout,
+            max_timeout: defaults.max_timeout.max(default_timeout),
             max_sessions: self.agentx.max_sessions.unwrap_or(defaults.max_sessions),
             ..defaults
         }

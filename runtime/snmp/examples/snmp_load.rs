@@ -1,6 +1,7 @@
 //! A load generator for agent benchmarks: keeps a window of GET requests for
-//! `sysDescr.0` in flight against one agent for some seconds and prints the responses
-//! per second. The requests are encoded once (SNMPv3 ones after discovering the
+//! `sysDescr.0` (or `--oid`) in flight against one agent for some seconds and prints
+//! the responses per second; with `--latency N`, sends N GETs one after another and
+//! prints the median round trip in microseconds instead. The requests are encoded once (SNMPv3 ones after discovering the
 //! agent's engine, and valid for the 150-second window), so the generator spends its
 //! time on the socket and the agent under test does all the decoding, checking and
 //! encrypting.
@@ -8,7 +9,10 @@
 //! ```text
 //! cargo run --release -p smic-snmp --example snmp_load -- 127.0.0.1:161 [--seconds 5]
 //!     [--window 64] [--community public] [--v3 USER:AUTHPASS:PRIVPASS]
+//!     [--oid 1.3.6.1.2.1.1.1.0] [--latency 2000]
 //! ```
+//! Before measuring, one SNMPv2c answer is checked: an error or an exception
+//! (noSuchObject, …) stops the run, so a benchmark never times the wrong thing.
 //! `--v3` uses SHA and AES-128 at authPriv.
 #![allow(clippy::print_stdout, missing_docs)]
 
@@ -21,19 +25,22 @@ use smic_snmp::message::v3::{Flags, Header, MAX_SIZE, ScopedPdu, USM, UsmParams}
 use smic_snmp::usm::{self, AuthProtocol, PrivProtocol, Salt, User};
 use smic_snmp::{AnyPdu, Message, Pdu, PduType, VarBind, Version};
 
-fn get(request_id: i32) -> Pdu {
+fn get(request_id: i32, oid: &Oid) -> Pdu {
     Pdu {
         kind: PduType::Get,
         request_id,
         error_status: 0,
         error_index: 0,
-        varbinds: vec![VarBind::null(Oid::from_vec(vec![
-            1, 3, 6, 1, 2, 1, 1, 1, 0,
-        ]))],
+        varbinds: vec![VarBind::null(oid.clone())],
     }
 }
 
-fn v3_request(socket: &UdpSocket, agent: SocketAddr, spec: &str) -> Result<Vec<u8>, String> {
+fn v3_request(
+    socket: &UdpSocket,
+    agent: SocketAddr,
+    spec: &str,
+    oid: &Oid,
+) -> Result<Vec<u8>, String> {
     let mut parts = spec.splitn(3, ':');
     let (Some(name), Some(auth), Some(privacy)) = (parts.next(), parts.next(), parts.next()) else {
         return Err("--v3 takes USER:AUTHPASS:PRIVPASS".into());
@@ -70,7 +77,7 @@ fn v3_request(socket: &UdpSocket, agent: SocketAddr, spec: &str) -> Result<Vec<u
         &ScopedPdu {
             context_engine_id: engine.engine_id.clone(),
             context_name: Vec::new(),
-            pdu: get(2),
+            pdu: get(2, oid),
         },
         &salt,
     )
@@ -86,6 +93,8 @@ fn run() -> Result<(), String> {
         .map_err(|e| format!("agent address: {e}"))?;
     let (mut seconds, mut window, mut community, mut v3) =
         (5.0f64, 64usize, "public".to_string(), None);
+    let mut oid = Oid::from_vec(vec![1, 3, 6, 1, 2, 1, 1, 1, 0]);
+    let mut latency: Option<usize> = None;
     while let Some(flag) = args.next() {
         let value = args.next().ok_or(format!("{flag} needs a value"))?;
         match flag.as_str() {
@@ -93,6 +102,13 @@ fn run() -> Result<(), String> {
             "--window" => window = value.parse().map_err(|_| "--window takes a number")?,
             "--community" => community = value,
             "--v3" => v3 = Some(value),
+            "--oid" => {
+                oid = value
+                    .trim_start_matches('.')
+                    .parse()
+                    .map_err(|_| "--oid takes a numeric OID")?;
+            }
+            "--latency" => latency = Some(value.parse().map_err(|_| "--latency takes a count")?),
             other => return Err(format!("unknown flag {other}")),
         }
     }
@@ -101,18 +117,47 @@ fn run() -> Result<(), String> {
         .set_read_timeout(Some(Duration::from_secs(1)))
         .map_err(|e| e.to_string())?;
     let request = match &v3 {
-        Some(spec) => v3_request(&socket, agent, spec)?,
+        Some(spec) => v3_request(&socket, agent, spec, &oid)?,
         None => Message {
             version: Version::V2c,
             community: community.into_bytes(),
-            pdu: AnyPdu::Pdu(get(1)),
+            pdu: AnyPdu::Pdu(get(1, &oid)),
         }
         .encode(),
     };
+    let mut buf = vec![0u8; 65_536];
+    if v3.is_none() {
+        socket.send_to(&request, agent).map_err(|e| e.to_string())?;
+        let (len, _) = socket
+            .recv_from(&mut buf)
+            .map_err(|e| format!("no answer: {e}"))?;
+        let answer = Message::decode(&buf[..len]).map_err(|e| e.to_string())?;
+        let AnyPdu::Pdu(pdu) = answer.pdu else {
+            return Err("the answer is not a response".into());
+        };
+        match pdu.varbinds.first() {
+            Some(vb) if pdu.error_status == 0 && !vb.value.is_exception() => {}
+            _ => return Err(format!("{oid} is not served: {pdu:?}")),
+        }
+    }
+    if let Some(count) = latency {
+        let mut rtts = Vec::with_capacity(count);
+        for _ in 0..count {
+            let sent = Instant::now();
+            socket.send_to(&request, agent).map_err(|e| e.to_string())?;
+            socket
+                .recv_from(&mut buf)
+                .map_err(|e| format!("no answer: {e}"))?;
+            rtts.push(sent.elapsed());
+        }
+        rtts.sort();
+        let median = rtts.get(rtts.len() / 2).copied().unwrap_or_default();
+        println!("{}", median.as_micros());
+        return Ok(());
+    }
     socket
         .set_read_timeout(Some(Duration::from_millis(50)))
         .map_err(|e| e.to_string())?;
-    let mut buf = vec![0u8; 65_536];
     let start = Instant::now();
     let deadline = start + Duration::from_secs_f64(seconds);
     for _ in 0..window {

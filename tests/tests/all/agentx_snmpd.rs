@@ -437,3 +437,33 @@ fn the_subagent_comes_back_after_snmpd_restarts_over_a_unix_socket() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_notify_reaches_snmptrapd_through_snmpd() {
+    if !net_snmp_present("a_notify_reaches_snmptrapd_through_snmpd") {
+        return;
+    }
+    let trapd = Snmpd::start_trapd("authCommunity log public\n", "%N|%v\\n");
+    let agentx = free_tcp();
+    let config = format!(
+        "{}trap2sink udp:{} public\n",
+        snmpd_config(&format!("tcp:{agentx}")),
+        trapd.addr
+    );
+    let snmpd = Snmpd::start_on(&config, free_udp());
+    let (mib, _rows) = instrumentation();
+    let running = Running::start(mib, MasterAddress::Tcp(agentx));
+    running.opened(1, &snmpd);
+    let notice = smic_snmp::notify::Notice {
+        trap_oid: "1.3.6.1.4.1.99999.0.42".parse().expect("an OID"),
+        uptime: 7,
+        varbinds: vec![smic_snmp::message::VarBind {
+            oid: NAME.parse().expect("an OID"),
+            value: smic_smi::Value::OctetString(b"notified".to_vec()),
+        }],
+    };
+    let sent = running.runtime.block_on(running.handle.notify(&notice));
+    assert!(sent.is_ok(), "{sent:?}\n{}", snmpd.log());
+    let log = trapd.wait_for_log(|log| log.contains(".1.3.6.1.4.1.99999.0.42"));
+    assert!(log.contains("notified"), "{log}");
+}

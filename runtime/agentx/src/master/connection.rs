@@ -394,7 +394,12 @@ impl Connection {
             0 => limits.default_timeout,
             seconds => Duration::from_secs(u64::from(seconds)),
         };
-        let link = Arc::new(Link::new(info, timeout, self.tx.clone()));
+        let link = Arc::new(Link::new(
+            info,
+            timeout,
+            limits.max_timeout,
+            self.tx.clone(),
+        ));
         self.shared
             .sessions
             .write()

@@ -46,6 +46,8 @@ pub(crate) struct Link {
     pub(crate) info: SessionInfo,
     /// The default timeout of requests to it.
     timeout: Duration,
+    /// The longest any request to it waits.
+    max_timeout: Duration,
     writer: mpsc::Sender<Vec<u8>>,
     pending: Mutex<HashMap<u32, oneshot::Sender<Response>>>,
     next_packet: AtomicU32,
@@ -62,10 +64,16 @@ pub(crate) struct Pending {
 }
 
 impl Link {
-    pub(crate) fn new(info: SessionInfo, timeout: Duration, writer: mpsc::Sender<Vec<u8>>) -> Link {
+    pub(crate) fn new(
+        info: SessionInfo,
+        timeout: Duration,
+        max_timeout: Duration,
+        writer: mpsc::Sender<Vec<u8>>,
+    ) -> Link {
         Link {
             info,
-            timeout,
+            timeout: timeout.min(max_timeout),
+            max_timeout,
             writer,
             pending: Mutex::new(HashMap::new()),
             next_packet: AtomicU32::new(1),
@@ -98,7 +106,7 @@ impl Link {
         }
         let timeout = match timeout {
             0 => self.timeout,
-            seconds => Duration::from_secs(u64::from(seconds)),
+            seconds => Duration::from_secs(u64::from(seconds)).min(self.max_timeout),
         };
         Ok(Pending {
             packet_id,

@@ -62,6 +62,9 @@ pub struct MasterLimits {
     pub notify_queue: usize,
     /// How long a request waits for a subagent that set no timeout of its own.
     pub default_timeout: Duration,
+    /// The longest a request waits, whatever timeout a subagent asked for in its Open
+    /// or Register (up to 255 s): a manager has given up long before.
+    pub max_timeout: Duration,
     /// Requests in a row that time out before the session is closed (reasonTimeouts).
     pub max_timeouts: u32,
     /// Indexes one session may hold allocated.
@@ -80,6 +83,7 @@ impl Default for MasterLimits {
             write_queue: 1024,
             notify_queue: 1024,
             default_timeout: Duration::from_secs(1),
+            max_timeout: Duration::from_secs(10),
             max_timeouts: 3,
             indexes_per_session: 10_000,
             registry: RegistryLimits::default(),
