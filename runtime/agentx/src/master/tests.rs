@@ -13,6 +13,7 @@ use smic_smi::registry::Registry as Names;
 use smic_smi::snmpv2_tc::DisplayString;
 use smic_smi::syntax::Enum;
 use smic_smi::{Oid, TableEntry, Value};
+use smic_snmp::agent::vacm::{AccessEntry, ContextMatch, SecurityModel};
 use smic_snmp::agent::{AccessControl, MemTable, Mib, Responder, Step, TableObject, system};
 use smic_snmp::message::{AnyPdu, ErrorStatus, Message, Pdu, PduType, VarBind, Version};
 use smic_snmp::notify::Notice;
@@ -67,6 +68,27 @@ async fn agent(limits: MasterLimits) -> Agent {
         .view("all", oid("1"), true)
         .community("public", Some("all"), None)
         .community("private", Some("all"), Some("all"));
+    // `public@ctx`: the public community's access, in the context "ctx".
+    access.add_community(
+        b"public@ctx",
+        smic_snmp::agent::CommunityEntry {
+            security_name: b"public".to_vec(),
+            context: b"ctx".to_vec(),
+        },
+    );
+    access
+        .vacm_mut()
+        .add_context(b"ctx")
+        .add_access(AccessEntry {
+            group: "community:public".into(),
+            context_prefix: b"ctx".to_vec(),
+            model: SecurityModel::Any,
+            level: smic_snmp::message::SecurityLevel::NoAuthNoPriv,
+            context_match: ContextMatch::Exact,
+            read_view: Some("all".into()),
+            write_view: None,
+            notify_view: None,
+        });
     let responder = Responder::new(mib, access);
     let (master, notices) = Master::new(responder.mib(), limits);
     let listening = master
@@ -595,4 +617,46 @@ async fn shutdown_closes_every_session_and_subagents_come_back() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     assert!(agent.master.sessions().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registrations_in_a_non_default_context_answer_there_only() {
+    let agent = agent(MasterLimits::default()).await;
+    let (mib, _rows) = if_mib(&[1]);
+    let (other, _other_rows) = if_mib(&[7]);
+    let subagent = Subagent::builder(mib)
+        .master(MasterAddress::Tcp(agent.addr))
+        .context("ctx", other)
+        .build();
+    let handle = subagent.handle();
+    let (_stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(subagent.run(async {
+        let _ = stopped.await;
+    }));
+    handle.opened(1).await.unwrap();
+    let in_ctx = |community: &'static str, oid: String| {
+        agent.ask(
+            PduType::Get,
+            community,
+            vec![VarBind::null(self::oid(&oid))],
+            (0, 0),
+        )
+    };
+    let pdu = in_ctx("public@ctx", format!("{IF_DESCR}.7")).await;
+    assert_eq!(pdu.varbinds[0].value, Value::OctetString(b"eth7".to_vec()));
+    let pdu = in_ctx("public@ctx", format!("{IF_DESCR}.1")).await;
+    assert_eq!(pdu.varbinds[0].value, Value::NoSuchInstance);
+    let pdu = in_ctx("public", format!("{IF_DESCR}.7")).await;
+    assert_eq!(pdu.varbinds[0].value, Value::NoSuchInstance);
+    // The agent's own objects are the default context's.
+    let pdu = in_ctx("public@ctx", SYS_DESCR.to_owned()).await;
+    assert_eq!(pdu.varbinds[0].value, Value::NoSuchObject);
+    let contexts: Vec<Vec<u8>> = agent
+        .master
+        .registrations()
+        .into_iter()
+        .filter(|r| r.owner != Owner::Local)
+        .map(|r| r.context)
+        .collect();
+    assert!(contexts.contains(&b"ctx".to_vec()) && contexts.contains(&Vec::new()));
 }
