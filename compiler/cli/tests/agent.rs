@@ -207,13 +207,13 @@ fn flags_alone_start_an_agent_and_mistakes_are_explained() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("expected NAME:AUTH:AUTHPASS"), "{stderr}");
     let output = Command::new(env!("CARGO_BIN_EXE_smic"))
-        .args(["agent", "--listen", "tcp:127.0.0.1:1", "--check-config"])
+        .args(["agent", "--listen", "tls:127.0.0.1:1", "--check-config"])
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("listen[0]") && stderr.contains("only UDP"),
+        stderr.contains("listen[0]") && stderr.contains("not supported yet"),
         "{stderr}"
     );
 }

@@ -43,8 +43,8 @@ fn field(field: impl Into<String>, reason: impl Into<String>) -> ConfigError {
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct AgentConfig {
-    /// Where SNMP requests come in: `udp:HOST:PORT` (or `HOST:PORT`). Default
-    /// `["udp:0.0.0.0:161"]`.
+    /// Where SNMP requests come in: `udp:HOST:PORT` (or `HOST:PORT`), `tcp:HOST:PORT`
+    /// (RFC 3430), `unix:PATH`. Default `["udp:0.0.0.0:161"]`.
     #[serde(default)]
     pub listen: Vec<String>,
     /// Sockets per listen address (`SO_REUSEPORT`: the kernel spreads clients over
@@ -55,6 +55,16 @@ pub struct AgentConfig {
     /// counted), as a UDP agent under overload does. Default 4096.
     #[serde(default)]
     pub max_in_flight: Option<usize>,
+    /// Stream connections (TCP, Unix) open at once; more are closed as they arrive.
+    /// Default 256.
+    #[serde(default)]
+    pub stream_connections: Option<usize>,
+    /// Seconds a stream connection may stay silent before it is closed. Default 60.
+    #[serde(default)]
+    pub stream_idle_seconds: Option<u64>,
+    /// Permissions of `unix:` listen sockets, in octal; default `"0600"`.
+    #[serde(default)]
+    pub unix_socket_mode: Option<String>,
     /// The SNMPv2-MIB system group.
     #[serde(default)]
     pub system: SystemConfig,
@@ -245,30 +255,43 @@ impl AgentConfig {
 
     /// Every check that does not need a socket: what `--check-config` runs.
     pub fn check(&self) -> Result<(), ConfigError> {
-        self.udp_addresses()?;
+        self.listen_addresses()?;
         self.system_info()?;
         self.access()?;
         self.users()?;
         self.engine_id()?;
         self.agentx_addresses()?;
         self.socket_mode()?;
+        self.unix_socket_mode()?;
         self.targets()?;
         self.groups()?;
         Ok(())
     }
 
-    /// The UDP addresses to listen on.
-    pub fn udp_addresses(&self) -> Result<Vec<SocketAddr>, ConfigError> {
+    /// The addresses to listen on.
+    pub fn listen_addresses(&self) -> Result<Vec<Listen>, ConfigError> {
         if self.listen.is_empty() {
-            return Ok(vec![SocketAddr::from(([0, 0, 0, 0], 161))]);
+            return Ok(vec![Listen::Udp(SocketAddr::from(([0, 0, 0, 0], 161)))]);
         }
         self.listen
             .iter()
             .enumerate()
             .map(|(i, listen)| {
-                udp_address(listen).map_err(|reason| field(format!("listen[{i}]"), reason))
+                Listen::parse(listen).map_err(|reason| field(format!("listen[{i}]"), reason))
             })
             .collect()
+    }
+
+    /// The UDP addresses to listen on.
+    pub fn udp_addresses(&self) -> Result<Vec<SocketAddr>, ConfigError> {
+        Ok(self
+            .listen_addresses()?
+            .into_iter()
+            .filter_map(|l| match l {
+                Listen::Udp(addr) => Some(addr),
+                _ => None,
+            })
+            .collect())
     }
 
     /// The system group.
@@ -387,20 +410,14 @@ impl AgentConfig {
             .collect()
     }
 
-    /// The Unix sockets' permissions.
+    /// The AgentX Unix sockets' permissions.
     pub fn socket_mode(&self) -> Result<u32, ConfigError> {
-        match &self.agentx.socket_mode {
-            None => Ok(0o600),
-            Some(text) => u32::from_str_radix(text.trim_start_matches("0o"), 8)
-                .ok()
-                .filter(|mode| *mode <= 0o777)
-                .ok_or_else(|| {
-                    field(
-                        "agentx.socket_mode",
-                        format!("{text:?}: expected octal such as \"0660\""),
-                    )
-                }),
-        }
+        parse_mode(self.agentx.socket_mode.as_deref(), "agentx.socket_mode")
+    }
+
+    /// The SNMP Unix sockets' permissions.
+    pub fn unix_socket_mode(&self) -> Result<u32, ConfigError> {
+        parse_mode(self.unix_socket_mode.as_deref(), "unix_socket_mode")
     }
 
     /// The master's limits.
@@ -518,18 +535,56 @@ impl UserConfig {
     }
 }
 
+/// Where SNMP requests come in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Listen {
+    /// `udp:HOST:PORT` (or `HOST:PORT`, `udp6:[::1]:PORT`).
+    Udp(SocketAddr),
+    /// `tcp:HOST:PORT` (or `tcp6:`): RFC 3430.
+    Tcp(SocketAddr),
+    /// `unix:PATH`: a stream socket, as net-snmp's `unix:` transport.
+    Unix(PathBuf),
+}
+
+impl Listen {
+    /// net-snmp's notation.
+    pub fn parse(text: &str) -> Result<Listen, String> {
+        match text.split_once(':') {
+            Some(("tcp" | "tcp6", rest)) => rest
+                .parse()
+                .map(Listen::Tcp)
+                .map_err(|_| format!("{text:?}: expected tcp:HOST:PORT, e.g. tcp:0.0.0.0:161")),
+            Some(("unix", path)) if !path.is_empty() => Ok(Listen::Unix(PathBuf::from(path))),
+            _ => udp_address(text).map(Listen::Udp),
+        }
+    }
+}
+
 /// `udp:HOST:PORT` or `HOST:PORT`.
 pub(crate) fn udp_address(text: &str) -> Result<SocketAddr, String> {
     let address = match text.split_once(':') {
         Some(("udp" | "udp6", rest)) => rest,
-        Some(("tcp" | "tcp6" | "unix" | "tls" | "tlstcp" | "dtls" | "dtlsudp", _)) => {
-            return Err(format!("{text:?}: only UDP is supported so far"));
+        Some(("tcp" | "tcp6" | "unix", _)) => {
+            return Err(format!("{text:?}: only UDP here"));
+        }
+        Some(("tls" | "tlstcp" | "dtls" | "dtlsudp", _)) => {
+            return Err(format!("{text:?}: TLS and DTLS are not supported yet"));
         }
         _ => text,
     };
     address
         .parse()
         .map_err(|_| format!("{text:?}: expected udp:HOST:PORT, e.g. udp:0.0.0.0:161"))
+}
+
+fn parse_mode(text: Option<&str>, at: &str) -> Result<u32, ConfigError> {
+    match text {
+        None => Ok(0o600),
+        Some(text) => u32::from_str_radix(text.trim_start_matches("0o"), 8)
+            .ok()
+            .filter(|mode| *mode <= 0o777)
+            .ok_or_else(|| field(at, format!("{text:?}: expected octal such as \"0660\""))),
+    }
 }
 
 fn parse_oid(text: &str) -> Result<Oid, String> {
@@ -586,7 +641,16 @@ mod tests {
         assert!(config.agentx_addresses().unwrap().is_empty());
         let wrong = |text: &str| AgentConfig::parse(text).and_then(|c| c.check().map(|()| c));
         assert!(wrong("colour = 'blue'").is_err(), "unknown fields");
-        assert!(wrong("listen = ['tcp:0.0.0.0:161']").is_err());
+        assert!(wrong("listen = ['tls:0.0.0.0:10161']").is_err());
+        assert!(wrong("listen = ['tcp:nowhere']").is_err());
+        let streams = AgentConfig::parse("listen = ['tcp:127.0.0.1:1161', 'unix:/tmp/s']").unwrap();
+        assert_eq!(
+            streams.listen_addresses().unwrap(),
+            [
+                Listen::Tcp("127.0.0.1:1161".parse().unwrap()),
+                Listen::Unix("/tmp/s".into())
+            ]
+        );
         assert!(wrong("[[communities]]\nname = 'x'\nread_view = 'nope'").is_err());
         assert!(wrong("[[views]]\nname = 'v'\nincluded = ['not an oid']").is_err());
         assert!(

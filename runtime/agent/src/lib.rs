@@ -27,6 +27,7 @@ mod agentx_mib;
 mod boots;
 mod config;
 mod forward;
+mod stream;
 mod udp;
 
 use std::future::Future;
@@ -44,8 +45,8 @@ use tokio::sync::{Semaphore, mpsc};
 use tracing::info;
 
 pub use config::{
-    AgentConfig, AgentxConfig, CommunityConfig, ConfigError, NotifyConfig, SystemConfig, Target,
-    UserAccess, UserConfig, ViewConfig,
+    AgentConfig, AgentxConfig, CommunityConfig, ConfigError, Listen, NotifyConfig, SystemConfig,
+    Target, UserAccess, UserConfig, ViewConfig,
 };
 
 /// Why the agent could not start.
@@ -69,6 +70,8 @@ pub(crate) struct Counters {
     dropped: AtomicU64,
     forwarded: AtomicU64,
     forward_failures: AtomicU64,
+    connections_refused: AtomicU64,
+    stream_errors: AtomicU64,
 }
 
 /// A snapshot of the agent's counters.
@@ -83,6 +86,11 @@ pub struct AgentStats {
     pub forwarded: u64,
     /// Notifications that could not be sent to a target.
     pub forward_failures: u64,
+    /// Stream connections closed on arrival: too many open.
+    pub connections_refused: u64,
+    /// Stream connections closed because their bytes were not SNMP messages (an
+    /// indefinite or oversized length, another tag).
+    pub stream_errors: u64,
 }
 
 impl Counters {
@@ -92,6 +100,8 @@ impl Counters {
             dropped: self.dropped.load(Ordering::Relaxed),
             forwarded: self.forwarded.load(Ordering::Relaxed),
             forward_failures: self.forward_failures.load(Ordering::Relaxed),
+            connections_refused: self.connections_refused.load(Ordering::Relaxed),
+            stream_errors: self.stream_errors.load(Ordering::Relaxed),
         }
     }
 }
@@ -107,6 +117,8 @@ pub(crate) struct Shared {
 /// A bound agent, not yet running: its addresses are known (port 0 picks one).
 pub struct Agent {
     sockets: Vec<Arc<UdpSocket>>,
+    streams: Vec<stream::Listener>,
+    stream_limits: stream::StreamLimits,
     shared: Arc<Shared>,
     notices: mpsc::Receiver<Notice>,
     agentx: Vec<Listening>,
@@ -152,14 +164,28 @@ impl Agent {
         let per_address = config.sockets_per_address.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
         });
-        for address in config.udp_addresses()? {
-            let first = udp::socket(address)?;
-            let bound = first.local_addr()?;
-            sockets.push(Arc::new(first));
-            for _ in 1..per_address.max(1) {
-                sockets.push(Arc::new(udp::socket(bound)?));
+        let mut streams = Vec::new();
+        for address in config.listen_addresses()? {
+            match address {
+                Listen::Udp(address) => {
+                    let first = udp::socket(address)?;
+                    let bound = first.local_addr()?;
+                    sockets.push(Arc::new(first));
+                    for _ in 1..per_address.max(1) {
+                        sockets.push(Arc::new(udp::socket(bound)?));
+                    }
+                }
+                Listen::Tcp(address) => streams.push(stream::Listener::tcp(address).await?),
+                Listen::Unix(path) => {
+                    streams.push(stream::Listener::unix(&path, config.unix_socket_mode()?)?);
+                }
             }
         }
+        let stream_limits = stream::StreamLimits {
+            max_connections: config.stream_connections.unwrap_or(256),
+            idle: std::time::Duration::from_secs(config.stream_idle_seconds.unwrap_or(60).max(1)),
+            max_message: responder_limit(),
+        };
         let mut agentx = Vec::new();
         let mode = config.socket_mode()?;
         for address in config.agentx_addresses()? {
@@ -173,6 +199,8 @@ impl Agent {
         });
         Ok(Agent {
             sockets,
+            streams,
+            stream_limits,
             shared,
             notices,
             agentx,
@@ -190,6 +218,11 @@ impl Agent {
             .collect();
         all.dedup();
         all
+    }
+
+    /// The stream addresses the agent answers on: `tcp:ADDR`, `unix:PATH`.
+    pub fn stream_addresses(&self) -> Vec<String> {
+        self.streams.iter().map(stream::Listener::name).collect()
     }
 
     /// Where the AgentX master listens.
@@ -219,6 +252,14 @@ impl Agent {
             agentx = ?self.agentx,
             "smic agent serving"
         );
+        for listener in self.streams {
+            stream::announce(&listener);
+            tasks.spawn(stream::serve(
+                listener,
+                Arc::clone(&self.shared),
+                self.stream_limits,
+            ));
+        }
         let forwarder = forward::Forwarder::start(&self.targets, &self.engine).await;
         tasks.spawn(forwarder.run(self.notices, Arc::clone(&self.shared)));
         shutdown.await;
@@ -234,6 +275,11 @@ impl Agent {
         );
         stats
     }
+}
+
+/// The largest request a stream may carry: what the command responder answers at most.
+fn responder_limit() -> usize {
+    smic_snmp::agent::Limits::default().max_message_size
 }
 
 /// Binds and runs an agent until `shutdown` completes.

@@ -23,6 +23,7 @@ pub mod ber;
 pub mod client;
 pub mod message;
 pub mod notify;
+pub mod stream;
 pub mod usm;
 
 pub use message::{AnyPdu, Message, Pdu, PduType, TrapV1, VarBind, Version};

@@ -14,5 +14,5 @@ pub mod client;
 pub mod notify;
 
 pub use smic_snmp_proto::{
-    AnyPdu, Message, Pdu, PduType, TrapV1, VarBind, Version, ber, message, usm,
+    AnyPdu, Message, Pdu, PduType, TrapV1, VarBind, Version, ber, message, stream, usm,
 };

@@ -21,9 +21,11 @@ use smic_tests::Snmpd;
 use crate::agentx_snmpd::{Running, instrumentation, net_snmp_present};
 
 /// smic's agent on its own runtime, stopped when dropped.
-struct SmicAgent {
-    udp: SocketAddr,
-    tcp: SocketAddr,
+pub(crate) struct SmicAgent {
+    pub(crate) udp: SocketAddr,
+    /// The stream listeners, as `tcp:ADDR` and `unix:PATH`.
+    pub(crate) streams: Vec<String>,
+    pub(crate) tcp: SocketAddr,
     unix: PathBuf,
     master: Master,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -35,10 +37,26 @@ struct SmicAgent {
 impl SmicAgent {
     /// Listens on free ports; `extra` is more of the TOML file.
     fn start(extra: &str) -> SmicAgent {
+        SmicAgent::start_listening(&[], "", extra)
+    }
+
+    /// Also listens on `listen` (`tcp:…`, `unix:…`; `{dir}` stands for a temporary
+    /// directory), with `top` more top-level TOML.
+    pub(crate) fn start_listening(listen: &[&str], top: &str, extra: &str) -> SmicAgent {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let unix = dir.path().join("master");
+        let listen: String = listen
+            .iter()
+            .map(|l| {
+                format!(
+                    ", '{}'",
+                    l.replace("{dir}", &dir.path().display().to_string())
+                )
+            })
+            .collect();
         let text = format!(
-            "listen = ['udp:127.0.0.1:0']\n\
+            "listen = ['udp:127.0.0.1:0'{listen}]\n\
+             {top}\n\
              sockets_per_address = 1\n\
              [system]\n\
              descr = 'smic master under test'\n\
@@ -63,6 +81,7 @@ impl SmicAgent {
             .block_on(Agent::bind(&config))
             .expect("the agent binds");
         let udp = agent.udp_addresses()[0];
+        let streams = agent.stream_addresses();
         let tcp = agent
             .agentx_addresses()
             .iter()
@@ -78,6 +97,7 @@ impl SmicAgent {
         }));
         SmicAgent {
             udp,
+            streams,
             tcp,
             unix,
             master,
@@ -89,7 +109,7 @@ impl SmicAgent {
     }
 
     /// Waits until `n` subagent sessions are open.
-    fn sessions(&self, n: usize, log: impl Fn() -> String) {
+    pub(crate) fn sessions(&self, n: usize, log: impl Fn() -> String) {
         for _ in 0..200 {
             if self.master.sessions().len() >= n {
                 return;
@@ -117,9 +137,20 @@ impl SmicAgent {
 
     /// A net-snmp tool against the agent, numeric OIDs; (stdout, stderr).
     fn tool(&self, tool: &str, community: &str, operands: &[&str]) -> (String, String) {
+        self.tool_at(&format!("udp:{}", self.udp), tool, community, operands)
+    }
+
+    /// The same at another transport address (`tcp:…`, `unix:…`).
+    pub(crate) fn tool_at(
+        &self,
+        address: &str,
+        tool: &str,
+        community: &str,
+        operands: &[&str],
+    ) -> (String, String) {
         let output = Command::new(tool)
             .args(["-v2c", "-c", community, "-r", "0", "-t", "5", "-On", "-Oe"])
-            .arg(format!("udp:{}", self.udp))
+            .arg(address)
             .args(operands)
             .output()
             .unwrap_or_else(|e| panic!("cannot run {tool}: {e}"));
@@ -129,7 +160,7 @@ impl SmicAgent {
         )
     }
 
-    fn ok(&self, tool: &str, community: &str, operands: &[&str]) -> String {
+    pub(crate) fn ok(&self, tool: &str, community: &str, operands: &[&str]) -> String {
         let (out, err) = self.tool(tool, community, operands);
         assert!(err.is_empty(), "{tool} {operands:?}: {err}");
         out
@@ -143,7 +174,7 @@ impl Drop for SmicAgent {
 }
 
 /// The OIDs of a walk's output, in order.
-fn oids(walk: &str) -> Vec<&str> {
+pub(crate) fn oids(walk: &str) -> Vec<&str> {
     walk.lines()
         .filter_map(|line| line.split_once(" = ").map(|(oid, _)| oid))
         .collect()

@@ -7,6 +7,7 @@ mod agent_master;
 mod agent_netsnmp;
 mod agent_responder;
 mod agent_rowstatus;
+mod agent_streams;
 mod agent_v3;
 mod agentx_snmpd;
 mod generated_fresh;
