@@ -261,7 +261,7 @@ impl Request<'_> {
             match pending.wait(&batch.link).await {
                 Ok(response) => {
                     if let Some(f) = Self::response_failure(&batch, &response) {
-                        failure = Some(failure.map_or(f, |old| old.min_by_key_index(f)));
+                        failure = Some(earlier(failure, f));
                     }
                     answers.push((batch, response));
                 }
@@ -269,7 +269,7 @@ impl Request<'_> {
                     self.failed(&batch.link, error);
                     let at = batch.positions.first().copied().unwrap_or(0) + 1;
                     let f = (ErrorStatus::GenErr, at);
-                    failure = Some(failure.map_or(f, |old| old.min_by_key_index(f)));
+                    failure = Some(earlier(failure, f));
                 }
             }
         }
@@ -399,7 +399,7 @@ impl Request<'_> {
         let mut out = Vec::new();
         let mut used = 0;
         let mut push = |out: &mut Vec<VarBind>, vb: VarBind| {
-            used += encoded_len(&vb);
+            used += vb.encoded_len();
             if used > budget {
                 return false;
             }
@@ -817,23 +817,10 @@ fn in_region(region: &Region, oid: &Oid) -> bool {
     after_start && region.end.as_ref().is_none_or(|end| oid < end)
 }
 
-/// The encoded size of one binding.
-fn encoded_len(vb: &VarBind) -> usize {
-    let mut w = smic_snmp::ber::Writer::new();
-    w.sequence(|w| {
-        w.oid(&vb.oid);
-        w.value(&vb.value);
-    });
-    w.into_bytes().len()
-}
-
-trait MinIndex {
-    fn min_by_key_index(self, other: Self) -> Self;
-}
-
-impl MinIndex for Failure {
-    /// The failure of the earlier binding: a response names the first error.
-    fn min_by_key_index(self, other: Self) -> Self {
-        if other.1 < self.1 { other } else { self }
+/// The failure of the earlier binding: a response names the first error.
+fn earlier(old: Option<Failure>, new: Failure) -> Failure {
+    match old {
+        Some(old) if old.1 <= new.1 => old,
+        _ => new,
     }
 }

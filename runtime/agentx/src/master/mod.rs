@@ -328,8 +328,8 @@ impl Master {
         )
     }
 
-    /// The timeout of requests to subagents that set none, in whole seconds
-    /// (`agentxDefaultTimeout`).
+    /// The timeout of requests to subagents that set none (`agentxDefaultTimeout`
+    /// serves it in whole seconds).
     pub fn default_timeout(&self) -> Duration {
         self.shared.limits.default_timeout
     }

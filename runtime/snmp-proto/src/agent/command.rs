@@ -16,7 +16,6 @@ use super::instrument::{Instrument, Undo};
 use super::mib::Mib;
 use super::stats::{Stats, add, bump};
 use super::vacm::{SecurityModel, VacmError, View, ViewType};
-use crate::ber::Writer;
 use crate::message::ErrorStatus;
 use crate::message::SecurityLevel;
 use crate::message::{Pdu, PduType, VarBind};
@@ -315,7 +314,7 @@ impl CommandResponder {
         let mut used = 0;
         let mut out = Vec::new();
         let mut push = |out: &mut Vec<VarBind>, vb: VarBind| -> bool {
-            used += encoded_len(&vb);
+            used += vb.encoded_len();
             if used > budget {
                 return false;
             }
@@ -452,14 +451,4 @@ impl CommandResponder {
         };
         bump(counter);
     }
-}
-
-/// The encoded size of one binding.
-fn encoded_len(vb: &VarBind) -> usize {
-    let mut w = Writer::new();
-    w.sequence(|w| {
-        w.oid(&vb.oid);
-        w.value(&vb.value);
-    });
-    w.into_bytes().len()
 }

@@ -102,6 +102,16 @@ pub struct VarBind {
 }
 
 impl VarBind {
+    /// Its encoded size in bytes, as a GetBulk answer's byte budget counts it.
+    pub fn encoded_len(&self) -> usize {
+        let mut w = crate::ber::Writer::new();
+        w.sequence(|w| {
+            w.oid(&self.oid);
+            w.value(&self.value);
+        });
+        w.into_bytes().len()
+    }
+
     /// A binding with a `NULL` value, as requests carry.
     pub fn null(oid: Oid) -> Self {
         VarBind {
