@@ -14,6 +14,7 @@ use smic_snmp::Version;
 use smic_snmp::agent::AccessControl;
 use smic_snmp::agent::system::SystemInfo;
 use smic_snmp::message::SecurityLevel;
+use smic_snmp::transport::Address;
 use smic_snmp::usm::User;
 
 /// Why a configuration is refused. Each names the field and what was expected.
@@ -269,15 +270,17 @@ impl AgentConfig {
     }
 
     /// The addresses to listen on.
-    pub fn listen_addresses(&self) -> Result<Vec<Listen>, ConfigError> {
+    pub fn listen_addresses(&self) -> Result<Vec<Address>, ConfigError> {
         if self.listen.is_empty() {
-            return Ok(vec![Listen::Udp(SocketAddr::from(([0, 0, 0, 0], 161)))]);
+            return Ok(vec![Address::Udp(SocketAddr::from(([0, 0, 0, 0], 161)))]);
         }
         self.listen
             .iter()
             .enumerate()
             .map(|(i, listen)| {
-                Listen::parse(listen).map_err(|reason| field(format!("listen[{i}]"), reason))
+                listen
+                    .parse::<Address>()
+                    .map_err(|error| field(format!("listen[{i}]"), error.to_string()))
             })
             .collect()
     }
@@ -288,7 +291,7 @@ impl AgentConfig {
             .listen_addresses()?
             .into_iter()
             .filter_map(|l| match l {
-                Listen::Udp(addr) => Some(addr),
+                Address::Udp(addr) => Some(addr),
                 _ => None,
             })
             .collect())
@@ -535,46 +538,13 @@ impl UserConfig {
     }
 }
 
-/// Where SNMP requests come in.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Listen {
-    /// `udp:HOST:PORT` (or `HOST:PORT`, `udp6:[::1]:PORT`).
-    Udp(SocketAddr),
-    /// `tcp:HOST:PORT` (or `tcp6:`): RFC 3430.
-    Tcp(SocketAddr),
-    /// `unix:PATH`: a stream socket, as net-snmp's `unix:` transport.
-    Unix(PathBuf),
-}
-
-impl Listen {
-    /// net-snmp's notation.
-    pub fn parse(text: &str) -> Result<Listen, String> {
-        match text.split_once(':') {
-            Some(("tcp" | "tcp6", rest)) => rest
-                .parse()
-                .map(Listen::Tcp)
-                .map_err(|_| format!("{text:?}: expected tcp:HOST:PORT, e.g. tcp:0.0.0.0:161")),
-            Some(("unix", path)) if !path.is_empty() => Ok(Listen::Unix(PathBuf::from(path))),
-            _ => udp_address(text).map(Listen::Udp),
-        }
-    }
-}
-
 /// `udp:HOST:PORT` or `HOST:PORT`.
 pub(crate) fn udp_address(text: &str) -> Result<SocketAddr, String> {
-    let address = match text.split_once(':') {
-        Some(("udp" | "udp6", rest)) => rest,
-        Some(("tcp" | "tcp6" | "unix", _)) => {
-            return Err(format!("{text:?}: only UDP here"));
-        }
-        Some(("tls" | "tlstcp" | "dtls" | "dtlsudp", _)) => {
-            return Err(format!("{text:?}: TLS and DTLS are not supported yet"));
-        }
-        _ => text,
-    };
-    address
-        .parse()
-        .map_err(|_| format!("{text:?}: expected udp:HOST:PORT, e.g. udp:0.0.0.0:161"))
+    match text.parse::<Address>() {
+        Ok(Address::Udp(address)) => Ok(address),
+        Ok(_) => Err(format!("{text:?}: only UDP here")),
+        Err(error) => Err(error.to_string()),
+    }
 }
 
 fn parse_mode(text: Option<&str>, at: &str) -> Result<u32, ConfigError> {
@@ -647,8 +617,8 @@ mod tests {
         assert_eq!(
             streams.listen_addresses().unwrap(),
             [
-                Listen::Tcp("127.0.0.1:1161".parse().unwrap()),
-                Listen::Unix("/tmp/s".into())
+                Address::Tcp("127.0.0.1:1161".parse().unwrap()),
+                Address::Unix("/tmp/s".into())
             ]
         );
         assert!(wrong("[[communities]]\nname = 'x'\nread_view = 'nope'").is_err());

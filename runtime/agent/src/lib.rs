@@ -24,7 +24,6 @@
 #![cfg_attr(not(test), warn(clippy::indexing_slicing, clippy::expect_used))]
 
 mod agentx_mib;
-mod boots;
 mod config;
 mod forward;
 mod stream;
@@ -39,14 +38,16 @@ use std::time::Instant;
 use smic_agentx::master::{Listening, Master};
 use smic_snmp::agent::{Mib, Responder, Stats, system};
 use smic_snmp::notify::Notice;
+use smic_snmp::transport::stream::{Listener, Peer, StreamLimits, StreamStats};
+use smic_snmp::transport::{self, Address};
 use smic_snmp::usm::LocalEngine;
 use tokio::net::UdpSocket;
 use tokio::sync::{Semaphore, mpsc};
 use tracing::info;
 
 pub use config::{
-    AgentConfig, AgentxConfig, CommunityConfig, ConfigError, Listen, NotifyConfig, SystemConfig,
-    Target, UserAccess, UserConfig, ViewConfig,
+    AgentConfig, AgentxConfig, CommunityConfig, ConfigError, NotifyConfig, SystemConfig, Target,
+    UserAccess, UserConfig, ViewConfig,
 };
 
 /// Why the agent could not start.
@@ -70,8 +71,7 @@ pub(crate) struct Counters {
     dropped: AtomicU64,
     forwarded: AtomicU64,
     forward_failures: AtomicU64,
-    connections_refused: AtomicU64,
-    stream_errors: AtomicU64,
+    streams: Arc<StreamStats>,
 }
 
 /// A snapshot of the agent's counters.
@@ -91,6 +91,9 @@ pub struct AgentStats {
     /// Stream connections closed because their bytes were not SNMP messages (an
     /// indefinite or oversized length, another tag).
     pub stream_errors: u64,
+    /// Stream connections closed because they were idle, too slow to finish a
+    /// message, or not reading their answers.
+    pub stream_timeouts: u64,
 }
 
 impl Counters {
@@ -100,8 +103,9 @@ impl Counters {
             dropped: self.dropped.load(Ordering::Relaxed),
             forwarded: self.forwarded.load(Ordering::Relaxed),
             forward_failures: self.forward_failures.load(Ordering::Relaxed),
-            connections_refused: self.connections_refused.load(Ordering::Relaxed),
-            stream_errors: self.stream_errors.load(Ordering::Relaxed),
+            connections_refused: self.streams.refused(),
+            stream_errors: self.streams.broken(),
+            stream_timeouts: self.streams.timed_out(),
         }
     }
 }
@@ -117,8 +121,8 @@ pub(crate) struct Shared {
 /// A bound agent, not yet running: its addresses are known (port 0 picks one).
 pub struct Agent {
     sockets: Vec<Arc<UdpSocket>>,
-    streams: Vec<stream::Listener>,
-    stream_limits: stream::StreamLimits,
+    streams: Vec<Listener>,
+    stream_limits: StreamLimits,
     shared: Arc<Shared>,
     notices: mpsc::Receiver<Notice>,
     agentx: Vec<Listening>,
@@ -146,7 +150,7 @@ impl Agent {
             agentx_mib::register(&mut mib, &master_cell).map_err(mib_error)?;
         }
         let boots = match &config.state_dir {
-            Some(dir) => boots::next(dir)?,
+            Some(dir) => smic_snmp::boots::next(dir)?,
             None => 1,
         };
         let engine = LocalEngine::new(config.engine_id()?, boots, Instant::now());
@@ -167,7 +171,7 @@ impl Agent {
         let mut streams = Vec::new();
         for address in config.listen_addresses()? {
             match address {
-                Listen::Udp(address) => {
+                Address::Udp(address) => {
                     let first = udp::socket(address)?;
                     let bound = first.local_addr()?;
                     sockets.push(Arc::new(first));
@@ -175,13 +179,10 @@ impl Agent {
                         sockets.push(Arc::new(udp::socket(bound)?));
                     }
                 }
-                Listen::Tcp(address) => streams.push(stream::Listener::tcp(address).await?),
-                Listen::Unix(path) => {
-                    streams.push(stream::Listener::unix(&path, config.unix_socket_mode()?)?);
-                }
+                stream => streams.push(Listener::bind(&stream, config.unix_socket_mode()?).await?),
             }
         }
-        let stream_limits = stream::StreamLimits {
+        let stream_limits = StreamLimits {
             max_connections: config.stream_connections.unwrap_or(256),
             idle: std::time::Duration::from_secs(config.stream_idle_seconds.unwrap_or(60).max(1)),
             max_message: responder_limit(),
@@ -222,7 +223,11 @@ impl Agent {
 
     /// The stream addresses the agent answers on: `tcp:ADDR`, `unix:PATH`.
     pub fn stream_addresses(&self) -> Vec<String> {
-        self.streams.iter().map(stream::Listener::name).collect()
+        self.streams
+            .iter()
+            .filter_map(|l| l.address().ok())
+            .map(|a| a.to_string())
+            .collect()
     }
 
     /// Where the AgentX master listens.
@@ -253,11 +258,20 @@ impl Agent {
             "smic agent serving"
         );
         for listener in self.streams {
-            stream::announce(&listener);
-            tasks.spawn(stream::serve(
+            if let Ok(address) = listener.address() {
+                info!(%address, "listening");
+            }
+            let shared = Arc::clone(&self.shared);
+            let service = move |request: Vec<u8>, peer: Peer| {
+                let shared = Arc::clone(&shared);
+                async move { stream::answer(&shared, &request, peer.address).await }
+            };
+            tasks.spawn(transport::stream::serve(
                 listener,
-                Arc::clone(&self.shared),
                 self.stream_limits,
+                Arc::clone(&self.shared.counters.streams),
+                service,
+                std::future::pending(),
             ));
         }
         let forwarder = forward::Forwarder::start(&self.targets, &self.engine).await;

@@ -10,8 +10,10 @@
 #![cfg_attr(not(test), warn(clippy::indexing_slicing, clippy::expect_used))]
 
 pub mod agent;
+pub mod boots;
 pub mod client;
 pub mod notify;
+pub mod transport;
 
 pub use smic_snmp_proto::{
     AnyPdu, Message, Pdu, PduType, TrapV1, VarBind, Version, ber, message, stream, usm,

@@ -85,7 +85,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..TrapdConfig::default()
     };
     let trapd = Trapd::bind(&config).await?;
-    let to = trapd.local_addrs()?[0];
+    let to = trapd.udp_addresses()[0];
     let counters = trapd.counters();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let daemon = tokio::spawn(trapd.run(async {

@@ -1,10 +1,12 @@
 //! The daemon's configuration: a TOML file (see `examples/trapd.toml`).
 
-use std::net::SocketAddr;
-use std::time::Instant;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 use smic_snmp::notify::ReceiverConfig;
+use smic_snmp::transport::stream::StreamLimits;
+use smic_snmp::transport::{Address, AddressError};
 use smic_snmp::usm::{LocalEngine, User};
 use smic_store::{Database, StoreConfig};
 
@@ -14,12 +16,12 @@ pub enum ConfigError {
     /// Not TOML, or not the fields this program knows (the message names the line).
     #[error("{0}")]
     Toml(#[from] toml::de::Error),
-    /// A listen address that is not `udp:HOST:PORT` or `HOST:PORT`.
-    #[error("listen address {0:?}: expected udp:HOST:PORT (e.g. udp:0.0.0.0:162)")]
-    Listen(String),
-    /// A listen transport this version does not have.
-    #[error("listen address {0:?}: only UDP is supported so far")]
-    Transport(String),
+    /// A listen address that is not `udp:`, `tcp:` or `unix:` as net-snmp writes them.
+    #[error("listen address {0}")]
+    Listen(#[from] AddressError),
+    /// A Unix socket mode that is not octal permissions.
+    #[error("unix_socket_mode {0:?}: expected octal permissions such as \"0660\"")]
+    Mode(String),
     /// A database URL that is neither SQLite nor PostgreSQL.
     #[error(transparent)]
     Database(#[from] smic_store::StoreError),
@@ -40,7 +42,8 @@ pub enum ConfigError {
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct TrapdConfig {
-    /// Where to listen: `udp:HOST:PORT` (or `HOST:PORT`). Default `udp:0.0.0.0:162`.
+    /// Where to listen: `udp:HOST:PORT` (or `HOST:PORT`), `tcp:HOST:PORT` (RFC 3430),
+    /// `unix:PATH`. Default `udp:0.0.0.0:162`.
     #[serde(default = "default_listen")]
     pub listen: Vec<String>,
     /// Communities accepted from SNMPv1 and SNMPv2c senders. Nothing is accepted
@@ -74,6 +77,25 @@ pub struct TrapdConfig {
     /// them, each served on its own task). Default: one per core.
     #[serde(default)]
     pub sockets_per_address: Option<usize>,
+    /// TCP and Unix connections open at once; past it new ones are closed (and
+    /// counted). Default 256.
+    #[serde(default = "default_stream_connections")]
+    pub stream_connections: usize,
+    /// Seconds a stream connection may send nothing, or take to finish a message,
+    /// before it is closed. Default 60.
+    #[serde(default = "default_stream_idle")]
+    pub stream_idle_seconds: u64,
+    /// Permissions of `unix:` socket files, in octal. Default "0600".
+    #[serde(default)]
+    pub unix_socket_mode: Option<String>,
+    /// Where the daemon keeps its state (snmpEngineBoots, RFC 3414, so SNMPv3
+    /// senders never see the clock go back). Default: none, boots stay 1.
+    #[serde(default)]
+    pub state_dir: Option<PathBuf>,
+    /// Lines a second logged for refused notifications; past it they are counted and
+    /// summed up in one line. Default 10.
+    #[serde(default = "default_refusal_lines")]
+    pub refusal_log_per_second: u32,
 }
 
 /// One SNMPv3 user.
@@ -108,6 +130,18 @@ fn default_queue() -> usize {
     10_000
 }
 
+fn default_stream_connections() -> usize {
+    256
+}
+
+fn default_stream_idle() -> u64 {
+    60
+}
+
+fn default_refusal_lines() -> u32 {
+    10
+}
+
 impl Default for TrapdConfig {
     fn default() -> TrapdConfig {
         TrapdConfig {
@@ -120,6 +154,11 @@ impl Default for TrapdConfig {
             queue_bound: default_queue(),
             receive_buffer: None,
             sockets_per_address: None,
+            stream_connections: default_stream_connections(),
+            stream_idle_seconds: default_stream_idle(),
+            unix_socket_mode: None,
+            state_dir: None,
+            refusal_log_per_second: default_refusal_lines(),
         }
     }
 }
@@ -130,23 +169,32 @@ impl TrapdConfig {
         Ok(toml::from_str(text)?)
     }
 
-    /// The UDP addresses to listen on.
-    pub fn udp_addresses(&self) -> Result<Vec<SocketAddr>, ConfigError> {
+    /// The addresses to listen on.
+    pub fn listen_addresses(&self) -> Result<Vec<Address>, ConfigError> {
         self.listen
             .iter()
-            .map(|listen| {
-                let address = match listen.split_once(':') {
-                    Some(("udp", rest)) => rest,
-                    Some(("tcp" | "unix" | "tls" | "dtls", _)) => {
-                        return Err(ConfigError::Transport(listen.clone()));
-                    }
-                    _ => listen.as_str(),
-                };
-                address
-                    .parse()
-                    .map_err(|_| ConfigError::Listen(listen.clone()))
-            })
+            .map(|listen| Ok(listen.parse::<Address>()?))
             .collect()
+    }
+
+    /// The permissions of `unix:` socket files.
+    pub fn unix_mode(&self) -> Result<u32, ConfigError> {
+        match &self.unix_socket_mode {
+            None => Ok(0o600),
+            Some(text) => u32::from_str_radix(text.trim_start_matches("0o"), 8)
+                .ok()
+                .filter(|mode| *mode <= 0o777)
+                .ok_or_else(|| ConfigError::Mode(text.clone())),
+        }
+    }
+
+    /// Bounds on TCP and Unix peers.
+    pub fn stream_limits(&self) -> StreamLimits {
+        StreamLimits {
+            max_connections: self.stream_connections.max(1),
+            idle: Duration::from_secs(self.stream_idle_seconds.max(1)),
+            ..StreamLimits::default()
+        }
     }
 
     /// The store's configuration.
@@ -157,8 +205,9 @@ impl TrapdConfig {
         })
     }
 
-    /// The receiver's: communities, users with their keys, the engine.
-    pub fn receiver(&self) -> Result<ReceiverConfig, ConfigError> {
+    /// The receiver's: communities, users with their keys, the engine (whose boots
+    /// are `boots`: see [`TrapdConfig::state_dir`]).
+    pub fn receiver(&self, boots: u32) -> Result<ReceiverConfig, ConfigError> {
         let engine_id = match &self.engine_id {
             Some(hex) => parse_engine_id(hex)?,
             None => LocalEngine::text_id(8072, "smic-trapd"),
@@ -174,9 +223,7 @@ impl TrapdConfig {
                 .iter()
                 .map(UserConfig::user)
                 .collect::<Result<_, _>>()?,
-            // Boots stay 1 until the daemon keeps them across restarts (RFC 3414 wants
-            // them incremented); senders follow a reset clock through Reports.
-            engine: LocalEngine::new(engine_id, 1, Instant::now()),
+            engine: LocalEngine::new(engine_id, boots, Instant::now()),
         })
     }
 }
@@ -228,14 +275,16 @@ mod tests {
     fn the_example_file_is_valid() {
         let config = TrapdConfig::parse(include_str!("../examples/trapd.toml")).expect("parses");
         assert_eq!(
-            config.udp_addresses().expect("addresses"),
+            config.listen_addresses().expect("addresses"),
             [
-                "0.0.0.0:162".parse().expect("addr"),
-                "[::]:162".parse().expect("addr")
+                "udp:0.0.0.0:162".parse().expect("addr"),
+                "udp:[::]:162".parse().expect("addr"),
+                "tcp:0.0.0.0:162".parse().expect("addr"),
             ]
         );
+        assert_eq!(config.unix_mode().expect("mode"), 0o660);
         assert_eq!(config.communities, ["public"]);
-        let receiver = config.receiver().expect("receiver");
+        let receiver = config.receiver(1).expect("receiver");
         assert_eq!(receiver.users.len(), 2);
         assert!(config.store().is_ok());
     }
@@ -249,23 +298,28 @@ mod tests {
             TrapdConfig::parse("colour = 'blue'").is_err(),
             "unknown fields"
         );
-        let tcp = TrapdConfig::parse("listen = ['tcp:0.0.0.0:162']").expect("parses");
+        let tls = TrapdConfig::parse("listen = ['tls:0.0.0.0:10162']").expect("parses");
         assert!(matches!(
-            tcp.udp_addresses(),
-            Err(ConfigError::Transport(_))
+            tls.listen_addresses(),
+            Err(ConfigError::Listen(_))
         ));
         let bad = TrapdConfig::parse("listen = ['udp:nowhere']").expect("parses");
-        assert!(matches!(bad.udp_addresses(), Err(ConfigError::Listen(_))));
+        assert!(matches!(
+            bad.listen_addresses(),
+            Err(ConfigError::Listen(_))
+        ));
+        let mode = TrapdConfig::parse("unix_socket_mode = '999'").expect("parses");
+        assert!(matches!(mode.unix_mode(), Err(ConfigError::Mode(_))));
         let user = TrapdConfig::parse(
             "[[users]]\nname = 'u'\nauth_protocol = 'SHA'\nauth_password = 'short'",
         )
         .expect("parses");
-        assert!(matches!(user.receiver(), Err(ConfigError::User { .. })));
+        assert!(matches!(user.receiver(1), Err(ConfigError::User { .. })));
         let engine = TrapdConfig::parse("engine_id = '80001f88'").expect("parses");
-        assert!(matches!(engine.receiver(), Err(ConfigError::EngineId(_))));
+        assert!(matches!(engine.receiver(1), Err(ConfigError::EngineId(_))));
         let engine = TrapdConfig::parse("engine_id = '80001f8804736d6963'").expect("parses");
         assert_eq!(
-            engine.receiver().expect("engine").engine.id(),
+            engine.receiver(1).expect("engine").engine.id(),
             [0x80, 0, 0x1f, 0x88, 4, b's', b'm', b'i', b'c']
         );
     }

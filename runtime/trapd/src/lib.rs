@@ -22,13 +22,15 @@ mod map;
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 use smic_smi::Registry;
-use smic_snmp::notify::{Outcome, ReceiverConfig, ReceiverCore, log_refusal};
-use smic_store::{Store, Submitter, TrySubmitError};
+use smic_snmp::notify::{Outcome, ReceiverConfig, ReceiverCore, RefusalLog};
+use smic_snmp::transport::Address;
+use smic_snmp::transport::stream::{self, Listener, Peer, StreamLimits, StreamStats};
+use smic_store::{Ack, Store, Submitter, TrySubmitError};
 use tokio::net::UdpSocket;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -79,6 +81,10 @@ pub struct TrapdStats {
 /// A bound daemon, not yet running: its addresses are known (port 0 picks one).
 pub struct Trapd {
     sockets: Vec<Arc<UdpSocket>>,
+    streams: Vec<Listener>,
+    stream_limits: StreamLimits,
+    stream_stats: Arc<StreamStats>,
+    refusals: Arc<RefusalLog>,
     receiver: ReceiverConfig,
     store: Store,
     registry: Arc<Registry>,
@@ -89,6 +95,7 @@ pub struct Trapd {
 /// What every receiving task shares.
 struct Shared {
     submitter: Submitter,
+    refusals: Arc<RefusalLog>,
     registry: Arc<Registry>,
     keep_raw: bool,
     counters: Arc<Counters>,
@@ -101,14 +108,24 @@ fn bump(counter: &AtomicU64) {
 impl Trapd {
     /// Opens the store (migrating it) and binds every listen address.
     pub async fn bind(config: &TrapdConfig) -> Result<Trapd, TrapdError> {
-        let receiver = config.receiver()?;
-        let addresses = config.udp_addresses()?;
+        let addresses = config.listen_addresses()?;
+        let unix_mode = config.unix_mode()?;
+        let boots = match &config.state_dir {
+            Some(dir) => smic_snmp::boots::next(dir)?,
+            None => 1,
+        };
+        let receiver = config.receiver(boots)?;
         let store = Store::open(config.store()?).await?;
         let per_address = config.sockets_per_address.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
         });
         let mut sockets = Vec::new();
+        let mut streams = Vec::new();
         for address in addresses {
+            let Address::Udp(address) = address else {
+                streams.push(Listener::bind(&address, unix_mode).await?);
+                continue;
+            };
             let first = udp_socket(address, config.receive_buffer)?;
             let bound = first.local_addr()?;
             sockets.push(Arc::new(first));
@@ -120,6 +137,10 @@ impl Trapd {
         smic_mibs::register_all(&mut registry);
         Ok(Trapd {
             sockets,
+            streams,
+            stream_limits: config.stream_limits(),
+            stream_stats: Arc::default(),
+            refusals: Arc::new(RefusalLog::new(config.refusal_log_per_second)),
             receiver,
             store,
             registry: Arc::new(registry),
@@ -128,16 +149,36 @@ impl Trapd {
         })
     }
 
-    /// The addresses listened on (each once, however many sockets share it).
-    pub fn local_addrs(&self) -> std::io::Result<Vec<SocketAddr>> {
-        let mut addresses: Vec<SocketAddr> = Vec::new();
+    /// The addresses listened on, as net-snmp writes them (each once, however many
+    /// sockets share it).
+    pub fn local_addrs(&self) -> std::io::Result<Vec<Address>> {
+        let mut addresses: Vec<Address> = Vec::new();
         for socket in &self.sockets {
-            let address = socket.local_addr()?;
+            let address = Address::Udp(socket.local_addr()?);
             if !addresses.contains(&address) {
                 addresses.push(address);
             }
         }
+        for listener in &self.streams {
+            addresses.push(listener.address()?);
+        }
         Ok(addresses)
+    }
+
+    /// The UDP addresses listened on (each once).
+    pub fn udp_addresses(&self) -> Vec<SocketAddr> {
+        let mut all: Vec<SocketAddr> = self
+            .sockets
+            .iter()
+            .filter_map(|s| s.local_addr().ok())
+            .collect();
+        all.dedup();
+        all
+    }
+
+    /// The stream server's counters (TCP and Unix connections).
+    pub fn stream_stats(&self) -> Arc<StreamStats> {
+        self.stream_stats.clone()
     }
 
     /// The counters, readable while the daemon runs.
@@ -151,6 +192,7 @@ impl Trapd {
         let (stop, stopped) = watch::channel(false);
         let shared = Arc::new(Shared {
             submitter: self.store.submitter(),
+            refusals: self.refusals,
             registry: self.registry,
             keep_raw: self.keep_raw,
             counters: self.counters.clone(),
@@ -159,6 +201,25 @@ impl Trapd {
         for socket in self.sockets {
             let core = ReceiverCore::new(self.receiver.clone());
             tasks.spawn(serve(socket, core, shared.clone(), stopped.clone()));
+        }
+        // Stream peers share one receiver (its SNMPv3 clocks and counters).
+        let core = Arc::new(Mutex::new(ReceiverCore::new(self.receiver.clone())));
+        for listener in self.streams {
+            let (shared, core) = (shared.clone(), core.clone());
+            let service = move |message: Vec<u8>, peer: Peer| {
+                let (shared, core) = (shared.clone(), core.clone());
+                async move { stream_message(message, peer, &core, &shared).await }
+            };
+            let mut stopped = stopped.clone();
+            tasks.spawn(stream::serve(
+                listener,
+                self.stream_limits,
+                self.stream_stats.clone(),
+                service,
+                async move {
+                    let _ = stopped.wait_for(|stop| *stop).await;
+                },
+            ));
         }
         shutdown.await;
         tracing::info!("shutting down: draining the store");
@@ -270,7 +331,77 @@ async fn serve(
     while acks.join_next().await.is_some() {}
 }
 
-/// One datagram through the receiver; `false` once the store is closed.
+/// What a message's reception asks of the transport.
+enum Reception {
+    /// Nothing to send back.
+    Nothing,
+    /// Send this back now (a Report).
+    Reply(Vec<u8>),
+    /// An inform: send its Response once the store has committed it.
+    AfterCommit(Ack, Vec<u8>),
+    /// The store is closed: stop receiving.
+    Closed,
+}
+
+/// One message through the receiver and into the store's queue.
+fn receive(
+    bytes: &[u8],
+    from: SocketAddr,
+    transport: &'static str,
+    core: &mut ReceiverCore,
+    shared: &Shared,
+) -> Reception {
+    match core.handle(bytes, from, Instant::now()) {
+        Outcome::Deliver(received, reply) => {
+            bump(&shared.counters.received);
+            let arrival = map::Arrival {
+                bytes,
+                from,
+                transport,
+                at: SystemTime::now(),
+                keep_raw: shared.keep_raw,
+            };
+            let record = map::record(&received, &arrival, &shared.registry);
+            match shared.submitter.try_submit(record) {
+                Ok(ack) => match reply {
+                    Some(reply) => Reception::AfterCommit(ack, reply),
+                    None => Reception::Nothing,
+                },
+                Err(TrySubmitError::Full(_)) => {
+                    // The store logged and counted it; an inform goes unanswered.
+                    bump(&shared.counters.dropped);
+                    Reception::Nothing
+                }
+                Err(TrySubmitError::Closed(_)) => Reception::Closed,
+            }
+        }
+        Outcome::Reply(report, refused) => {
+            if !refused.is_routine() {
+                bump(&shared.counters.refused);
+            }
+            shared.refusals.log(from, &refused);
+            Reception::Reply(report)
+        }
+        Outcome::Drop(refused) => {
+            bump(&shared.counters.refused);
+            shared.refusals.log(from, &refused);
+            Reception::Nothing
+        }
+    }
+}
+
+/// Waits for an inform's commit; `true` when its Response may be sent.
+async fn committed(ack: Ack, from: SocketAddr) -> bool {
+    match ack.await {
+        Ok(_) => true,
+        Err(error) => {
+            tracing::error!(%from, %error, "inform not stored, not acknowledged");
+            false
+        }
+    }
+}
+
+/// One datagram; `false` once the store is closed.
 async fn handle(
     bytes: &[u8],
     from: SocketAddr,
@@ -279,57 +410,59 @@ async fn handle(
     shared: &Shared,
     acks: &mut JoinSet<()>,
 ) -> bool {
-    match core.handle(bytes, from, Instant::now()) {
-        Outcome::Deliver(received, reply) => {
-            bump(&shared.counters.received);
-            let arrival = map::Arrival {
-                bytes,
-                from,
-                transport: "udp",
-                at: SystemTime::now(),
-                keep_raw: shared.keep_raw,
-            };
-            let record = map::record(&received, &arrival, &shared.registry);
-            match shared.submitter.try_submit(record) {
-                Ok(ack) => {
-                    if let Some(reply) = reply {
-                        let socket = socket.clone();
-                        let counters = shared.counters.clone();
-                        acks.spawn(async move {
-                                match ack.await {
-                                    Ok(_) => match socket.send_to(&reply, from).await {
-                                        Ok(_) => bump(&counters.acknowledged),
-                                        Err(error) => {
-                                            tracing::warn!(%from, %error, "inform acknowledgement not sent");
-                                        }
-                                    },
-                                    Err(error) => {
-                                        tracing::error!(%from, %error, "inform not stored, not acknowledged");
-                                    }
-                                }
-                            });
-                    }
-                }
-                Err(TrySubmitError::Full(_)) => {
-                    // The store logged and counted it; an inform goes unanswered.
-                    bump(&shared.counters.dropped);
-                }
-                Err(TrySubmitError::Closed(_)) => return false,
-            }
-        }
-        Outcome::Reply(report, refused) => {
-            if !refused.is_routine() {
-                bump(&shared.counters.refused);
-            }
-            log_refusal(from, &refused);
+    match receive(bytes, from, "udp", core, shared) {
+        Reception::Nothing => {}
+        Reception::Closed => return false,
+        Reception::Reply(report) => {
             if let Err(error) = socket.send_to(&report, from).await {
                 tracing::debug!(%from, %error, "report not sent");
             }
         }
-        Outcome::Drop(refused) => {
-            bump(&shared.counters.refused);
-            log_refusal(from, &refused);
+        Reception::AfterCommit(ack, reply) => {
+            // Acknowledged from a task of its own, so the socket keeps being read
+            // while the store commits.
+            let socket = socket.clone();
+            let counters = shared.counters.clone();
+            acks.spawn(async move {
+                if committed(ack, from).await {
+                    match socket.send_to(&reply, from).await {
+                        Ok(_) => bump(&counters.acknowledged),
+                        Err(error) => {
+                            tracing::warn!(%from, %error, "inform acknowledgement not sent");
+                        }
+                    }
+                }
+            });
         }
     }
     true
+}
+
+/// One message from a stream peer: the answer to write back, in order, on its
+/// connection (an inform's after its commit).
+async fn stream_message(
+    bytes: Vec<u8>,
+    peer: Peer,
+    core: &Mutex<ReceiverCore>,
+    shared: &Shared,
+) -> Option<Vec<u8>> {
+    let reception = {
+        // Never held across an await: handling is quick and synchronous.
+        let mut core = core
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        receive(&bytes, peer.address, peer.transport, &mut core, shared)
+    };
+    match reception {
+        Reception::Nothing | Reception::Closed => None,
+        Reception::Reply(report) => Some(report),
+        Reception::AfterCommit(ack, reply) => {
+            if committed(ack, peer.address).await {
+                bump(&shared.counters.acknowledged);
+                Some(reply)
+            } else {
+                None
+            }
+        }
+    }
 }

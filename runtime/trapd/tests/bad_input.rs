@@ -37,7 +37,7 @@ async fn malformed_and_unauthorized_datagrams_are_refused() {
         ..TrapdConfig::default()
     };
     let trapd = Trapd::bind(&config).await.expect("bind");
-    let to = trapd.local_addrs().expect("address")[0];
+    let to = trapd.udp_addresses()[0];
     let counters = trapd.counters();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let daemon = tokio::spawn(trapd.run(async {

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::process::{Command, Output};
 use std::time::Duration;
 
+use smic_snmp::transport::Address;
 use smic_store::{Database, PduKind, Query, Reader, Security, SnmpVersion, StoredNotification};
 use smic_trapd::{Trapd, TrapdConfig};
 
@@ -28,10 +29,15 @@ fn net_snmp() -> bool {
     found
 }
 
-/// Runs a net-snmp tool with no MIBs loaded (numeric OIDs only).
+/// Runs a net-snmp tool with no MIBs loaded (numeric OIDs only), and a persistent
+/// directory of its own: tests run at once, and net-snmp rewrites its persistent
+/// file (users localized per engine ID) as it exits.
 async fn net_snmp_tool(tool: &'static str, args: Vec<String>) -> Output {
     tokio::task::spawn_blocking(move || {
+        let persistent = tempfile::tempdir().expect("persistent dir");
         Command::new(tool)
+            .env("SNMP_PERSISTENT_DIR", persistent.path())
+            .env("SNMPCONFPATH", persistent.path())
             .args(["-m", ""])
             .args(&args)
             .output()
@@ -41,7 +47,12 @@ async fn net_snmp_tool(tool: &'static str, args: Vec<String>) -> Output {
     .expect("tool task")
 }
 
-fn args(line: &str, to: SocketAddr) -> Vec<String> {
+/// The daemon's (first) UDP address.
+fn udp(trapd: &Trapd) -> SocketAddr {
+    trapd.udp_addresses()[0]
+}
+
+fn args(line: &str, to: impl std::fmt::Display) -> Vec<String> {
     line.replace("{to}", &to.to_string())
         .split_whitespace()
         .map(str::to_owned)
@@ -75,7 +86,7 @@ async fn net_snmp_traps_and_informs_land_in_sqlite() {
         ..TrapdConfig::default()
     };
     let trapd = Trapd::bind(&config).await.expect("bind");
-    let to = trapd.local_addrs().expect("address")[0];
+    let to = udp(&trapd);
     let counters = trapd.counters();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let daemon = tokio::spawn(trapd.run(async {
@@ -221,7 +232,7 @@ async fn net_snmp_v3_informs_and_traps_land_in_sqlite() {
     ))
     .expect("config");
     let trapd = Trapd::bind(&config).await.expect("bind");
-    let to = trapd.local_addrs().expect("address")[0];
+    let to = udp(&trapd);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let daemon = tokio::spawn(trapd.run(async {
         let _ = stopped.await;
@@ -309,7 +320,7 @@ async fn no_acknowledgement_before_the_commit() {
         ..TrapdConfig::default()
     };
     let trapd = Trapd::bind(&config).await.expect("bind");
-    let to = trapd.local_addrs().expect("address")[0];
+    let to = udp(&trapd);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let daemon = tokio::spawn(trapd.run(async {
         let _ = stopped.await;
@@ -344,4 +355,145 @@ async fn no_acknowledgement_before_the_commit() {
     let stats = daemon.await.expect("daemon");
     // Its acknowledgement went out after the commit, too late for snmpinform.
     assert_eq!((stats.stored, stats.acknowledged), (1, 1), "{stats:?}");
+}
+
+/// SNMP over TCP (RFC 3430) and Unix sockets: net-snmp's informs are acknowledged on
+/// their connection after the commit, traps stored with their transport.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn net_snmp_over_tcp_and_unix_sockets() {
+    if !net_snmp() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("traps.sqlite");
+    let socket = dir.path().join("trapd.sock");
+    let config = TrapdConfig::parse(&format!(
+        "listen = ['tcp:127.0.0.1:0', 'unix:{}']\n\
+         communities = ['public']\n\
+         database = '{}'\n\
+         unix_socket_mode = '0640'\n\
+         engine_id = '80001f8804736d69632d73747265616d'\n\
+         [[users]]\n\
+         name = 'monitor'\n\
+         auth_protocol = 'SHA-256'\n\
+         auth_password = 'authpass1'\n\
+         privacy_protocol = 'AES'\n\
+         privacy_password = 'privpass1'\n",
+        socket.display(),
+        db.display()
+    ))
+    .expect("config");
+    let trapd = Trapd::bind(&config).await.expect("bind");
+    let addresses = trapd.local_addrs().expect("addresses");
+    let tcp = addresses[0].to_string();
+    assert!(tcp.starts_with("tcp:127.0.0.1:"), "{tcp}");
+    assert_eq!(addresses[1], Address::Unix(socket.clone()));
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&socket)
+            .expect("socket file")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o640);
+    }
+    let streams = trapd.stream_stats();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let daemon = tokio::spawn(trapd.run(async {
+        let _ = stopped.await;
+    }));
+    let reader = Reader::open(&Database::Sqlite(db.clone()))
+        .await
+        .expect("reader");
+
+    let inform = net_snmp_tool(
+        "snmpinform",
+        args(
+            "-v 2c -c public -r 0 -t 5 {to} 11 1.3.6.1.6.3.1.1.5.4",
+            &tcp,
+        ),
+    )
+    .await;
+    assert!(
+        inform.status.success(),
+        "snmpinform tcp: {}",
+        String::from_utf8_lossy(&inform.stderr)
+    );
+    assert_eq!(
+        reader.query(&Query::default()).await.expect("query").len(),
+        1,
+        "stored before it was acknowledged"
+    );
+    let v3 = net_snmp_tool(
+        "snmpinform",
+        args(
+            "-v 3 -u monitor -l authPriv -a SHA-256 -A authpass1 -x AES -X privpass1 \
+             -r 0 -t 5 {to} 12 1.3.6.1.6.3.1.1.5.1",
+            &tcp,
+        ),
+    )
+    .await;
+    assert!(
+        v3.status.success(),
+        "snmpinform -v3 tcp: {}",
+        String::from_utf8_lossy(&v3.stderr)
+    );
+    let unix = format!("unix:{}", socket.display());
+    let trap = net_snmp_tool(
+        "snmptrap",
+        args(
+            "-v 2c -c public {to} 13 1.3.6.1.6.3.1.1.5.3 1.3.6.1.2.1.2.2.1.1.3 i 3",
+            &unix,
+        ),
+    )
+    .await;
+    assert!(
+        trap.status.success(),
+        "snmptrap unix: {}",
+        String::from_utf8_lossy(&trap.stderr)
+    );
+    let refused = net_snmp_tool(
+        "snmpinform",
+        args(
+            "-v 2c -c secret -r 0 -t 1 {to} 14 1.3.6.1.6.3.1.1.5.1",
+            &tcp,
+        ),
+    )
+    .await;
+    assert!(
+        !refused.status.success(),
+        "an unknown community acknowledged"
+    );
+
+    let stored = rows(&reader, 3).await;
+    let seen: Vec<(&str, &str, PduKind, SnmpVersion, u32)> = stored
+        .iter()
+        .map(|r| {
+            let r = &r.record;
+            (
+                r.transport.as_str(),
+                r.source.as_str(),
+                r.kind,
+                r.version,
+                r.uptime,
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("tcp", "127.0.0.1", PduKind::Inform, SnmpVersion::V2c, 11),
+            ("tcp", "127.0.0.1", PduKind::Inform, SnmpVersion::V3, 12),
+            ("unix", "0.0.0.0", PduKind::Trap, SnmpVersion::V2c, 13),
+        ]
+    );
+    assert_eq!(
+        stored[2].record.trap_name.as_deref(),
+        Some("IF-MIB::linkDown")
+    );
+    let _ = stop.send(());
+    let stats = daemon.await.expect("daemon");
+    assert_eq!((stats.stored, stats.acknowledged), (3, 2), "{stats:?}");
+    // One connection per tool run (the v3 inform's discovery shares its connection).
+    assert!(streams.accepted() >= 4, "{}", streams.accepted());
+    assert!(!socket.exists(), "the socket file is removed on stop");
 }

@@ -32,7 +32,7 @@ async fn snmpinform_into_postgresql() {
         ..TrapdConfig::default()
     };
     let trapd = Trapd::bind(&config).await.expect("bind");
-    let to = trapd.local_addrs().expect("address")[0];
+    let to = trapd.udp_addresses()[0];
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let daemon = tokio::spawn(trapd.run(async {
         let _ = stopped.await;

@@ -28,7 +28,8 @@ pub(crate) struct TrapdArgs {
     /// runtime/trapd/examples/trapd.toml).
     #[arg(long, short = 'c', value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Where to listen, repeatable: udp:HOST:PORT. Replaces the file's `listen`.
+    /// Where to listen, repeatable: udp:HOST:PORT, tcp:HOST:PORT, unix:PATH. Replaces the
+    /// file's `listen`.
     #[arg(long, value_name = "ADDRESS")]
     listen: Vec<String>,
     /// Where to store: an SQLite file or a postgresql:// URL. Replaces `database`.

@@ -7,5 +7,5 @@ mod originator;
 mod receiver;
 
 pub use originator::TrapSender;
-pub use receiver::{Receiver, log_refusal};
+pub use receiver::{Receiver, RefusalLog, log_refusal};
 pub use smic_snmp_proto::notify::*;

@@ -88,3 +88,100 @@ pub fn log_refusal(from: std::net::SocketAddr, refused: &crate::notify::Refused)
         tracing::info!(%from, reason = %refused, "notification refused");
     }
 }
+
+/// [`log_refusal`] with a ceiling: a flood of bad datagrams (a misconfigured sender
+/// retrying, a scan) logs at most `per_second` lines a second, and the first line
+/// after a quiet spell says how many went unlogged. Every refusal is still counted
+/// by the caller; only the log is thinned.
+///
+/// ```
+/// use smic_snmp::notify::RefusalLog;
+/// let log = RefusalLog::new(10);
+/// assert_eq!(log.suppressed(), 0);
+/// ```
+#[derive(Debug)]
+pub struct RefusalLog {
+    per_second: u32,
+    state: std::sync::Mutex<Window>,
+}
+
+#[derive(Debug)]
+struct Window {
+    started: Instant,
+    logged: u32,
+    skipped: u64,
+    skipped_total: u64,
+}
+
+impl RefusalLog {
+    /// At most `per_second` lines a second (at least one).
+    pub fn new(per_second: u32) -> RefusalLog {
+        RefusalLog {
+            per_second: per_second.max(1),
+            state: std::sync::Mutex::new(Window {
+                started: Instant::now(),
+                logged: 0,
+                skipped: 0,
+                skipped_total: 0,
+            }),
+        }
+    }
+
+    /// Logs `refused` from `from` unless this second's lines are spent.
+    pub fn log(&self, from: SocketAddr, refused: &crate::notify::Refused) {
+        if refused.is_routine() {
+            // Debug lines (discovery) cost nothing unless asked for.
+            log_refusal(from, refused);
+            return;
+        }
+        let mut window = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let now = Instant::now();
+        if now.duration_since(window.started) >= std::time::Duration::from_secs(1) {
+            if window.skipped > 0 {
+                tracing::warn!(
+                    unlogged = window.skipped,
+                    "notifications refused but not logged (more than {} a second)",
+                    self.per_second
+                );
+            }
+            window.started = now;
+            window.logged = 0;
+            window.skipped = 0;
+        }
+        if window.logged < self.per_second {
+            window.logged += 1;
+            drop(window);
+            log_refusal(from, refused);
+        } else {
+            window.skipped += 1;
+            window.skipped_total += 1;
+        }
+    }
+
+    /// Refusals not logged so far, in all.
+    pub fn suppressed(&self) -> u64 {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .skipped_total
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flood_is_thinned_and_counted() {
+        let log = RefusalLog::new(5);
+        let from = SocketAddr::from(([127, 0, 0, 1], 1));
+        let refused = crate::notify::Refused::UnknownCommunity;
+        for _ in 0..105 {
+            log.log(from, &refused);
+        }
+        assert_eq!(log.suppressed(), 100);
+    }
+}

@@ -1,6 +1,13 @@
-//! `snmpEngineBoots` across restarts (RFC 3414 §2.2.2): read from the state
-//! directory, incremented, written back before the agent answers anything, so a
-//! manager's cached engine time never looks replayed.
+//! `snmpEngineBoots` across restarts (RFC 3414 §2.2.2): read from a daemon's state
+//! directory, incremented, written back before it answers anything, so a peer's
+//! cached engine time never looks replayed.
+//!
+//! ```
+//! let dir = std::env::temp_dir().join(format!("smic-boots-doc-{}", std::process::id()));
+//! let first = smic_snmp::boots::next(&dir).unwrap();
+//! assert_eq!(smic_snmp::boots::next(&dir).unwrap(), first + 1);
+//! # std::fs::remove_dir_all(&dir).unwrap();
+//! ```
 
 use std::io;
 use std::path::Path;
@@ -8,7 +15,7 @@ use std::path::Path;
 const FILE: &str = "engine-boots";
 
 /// The boot count of this start: one more than the file says (1 without a file).
-pub(crate) fn next(dir: &Path) -> io::Result<u32> {
+pub fn next(dir: &Path) -> io::Result<u32> {
     std::fs::create_dir_all(dir)?;
     let path = dir.join(FILE);
     let previous = match std::fs::read_to_string(&path) {
