@@ -36,6 +36,7 @@
 
 mod config;
 mod error;
+mod json;
 mod migrate;
 mod postgres;
 mod query;

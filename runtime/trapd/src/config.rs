@@ -10,6 +10,8 @@ use smic_snmp::transport::{Address, AddressError};
 use smic_snmp::usm::{LocalEngine, User};
 use smic_store::{Database, StoreConfig};
 
+use crate::actions::{Action, ActionConfig};
+
 /// Why a configuration is refused.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -30,6 +32,14 @@ pub enum ConfigError {
     User {
         /// The user's name.
         user: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// An `[[actions]]` entry that does not fit.
+    #[error("action {action:?}: {reason}")]
+    Action {
+        /// The action's name (or `actions[N]`).
+        action: String,
         /// What is wrong.
         reason: String,
     },
@@ -96,6 +106,9 @@ pub struct TrapdConfig {
     /// summed up in one line. Default 10.
     #[serde(default = "default_refusal_lines")]
     pub refusal_log_per_second: u32,
+    /// What to do with stored notifications besides storing them.
+    #[serde(default)]
+    pub actions: Vec<ActionConfig>,
 }
 
 /// One SNMPv3 user.
@@ -159,6 +172,7 @@ impl Default for TrapdConfig {
             unix_socket_mode: None,
             state_dir: None,
             refusal_log_per_second: default_refusal_lines(),
+            actions: Vec::new(),
         }
     }
 }
@@ -195,6 +209,31 @@ impl TrapdConfig {
             idle: Duration::from_secs(self.stream_idle_seconds.max(1)),
             ..StreamLimits::default()
         }
+    }
+
+    /// Checks every part of the configuration that can be checked without binding a
+    /// socket or opening the database.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        self.listen_addresses()?;
+        self.unix_mode()?;
+        self.receiver(1)?;
+        self.actions()?;
+        self.store()?;
+        Ok(())
+    }
+
+    /// The actions, checked.
+    pub(crate) fn actions(&self) -> Result<Vec<Action>, ConfigError> {
+        let users: Vec<(String, User)> = self
+            .users
+            .iter()
+            .map(|u| Ok((u.name.clone(), u.user()?)))
+            .collect::<Result<_, ConfigError>>()?;
+        self.actions
+            .iter()
+            .enumerate()
+            .map(|(i, a)| a.resolve(i, &users))
+            .collect()
     }
 
     /// The store's configuration.
@@ -283,6 +322,8 @@ mod tests {
             ]
         );
         assert_eq!(config.unix_mode().expect("mode"), 0o660);
+        assert_eq!(config.actions().expect("actions").len(), 3);
+        config.check().expect("valid");
         assert_eq!(config.communities, ["public"]);
         let receiver = config.receiver(1).expect("receiver");
         assert_eq!(receiver.users.len(), 2);

@@ -17,6 +17,7 @@
 // `expect` is a bug (tests index freely).
 #![cfg_attr(not(test), warn(clippy::indexing_slicing, clippy::expect_used))]
 
+mod actions;
 mod config;
 mod map;
 
@@ -29,12 +30,15 @@ use std::time::{Instant, SystemTime};
 use smic_smi::Registry;
 use smic_snmp::notify::{Outcome, ReceiverConfig, ReceiverCore, RefusalLog};
 use smic_snmp::transport::Address;
+
+use crate::actions::{Action, Actions, Pending};
 use smic_snmp::transport::stream::{self, Listener, Peer, StreamLimits, StreamStats};
-use smic_store::{Ack, Store, Submitter, TrySubmitError};
+use smic_store::{Ack, Store, Stored, Submitter, TrySubmitError};
 use tokio::net::UdpSocket;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
+pub use actions::{ActionConfig, VarbindMatch};
 pub use config::{ConfigError, TrapdConfig, UserConfig};
 
 /// Why the daemon could not start.
@@ -85,6 +89,7 @@ pub struct Trapd {
     stream_limits: StreamLimits,
     stream_stats: Arc<StreamStats>,
     refusals: Arc<RefusalLog>,
+    actions: Vec<Action>,
     receiver: ReceiverConfig,
     store: Store,
     registry: Arc<Registry>,
@@ -96,10 +101,14 @@ pub struct Trapd {
 struct Shared {
     submitter: Submitter,
     refusals: Arc<RefusalLog>,
+    actions: Actions,
     registry: Arc<Registry>,
     keep_raw: bool,
     counters: Arc<Counters>,
 }
+
+/// How long actions may go on finishing their queues once the daemon is stopping.
+const ACTION_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 fn bump(counter: &AtomicU64) {
     counter.fetch_add(1, Ordering::Relaxed);
@@ -115,6 +124,7 @@ impl Trapd {
             None => 1,
         };
         let receiver = config.receiver(boots)?;
+        let actions = config.actions()?;
         let store = Store::open(config.store()?).await?;
         let per_address = config.sockets_per_address.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
@@ -141,6 +151,7 @@ impl Trapd {
             stream_limits: config.stream_limits(),
             stream_stats: Arc::default(),
             refusals: Arc::new(RefusalLog::new(config.refusal_log_per_second)),
+            actions,
             receiver,
             store,
             registry: Arc::new(registry),
@@ -190,9 +201,11 @@ impl Trapd {
     /// informs still being committed, and drains the store.
     pub async fn run(self, shutdown: impl Future<Output = ()>) -> TrapdStats {
         let (stop, stopped) = watch::channel(false);
+        let (actions, workers) = Actions::start(self.actions, &self.receiver.engine).await;
         let shared = Arc::new(Shared {
             submitter: self.store.submitter(),
             refusals: self.refusals,
+            actions,
             registry: self.registry,
             keep_raw: self.keep_raw,
             counters: self.counters.clone(),
@@ -232,6 +245,8 @@ impl Trapd {
         }
         drop(shared);
         let store_stats = self.store.close().await;
+        // The store is drained, so every job is queued: the actions get a moment.
+        workers.stop(ACTION_GRACE).await;
         stats(&self.counters, store_stats)
     }
 }
@@ -337,8 +352,9 @@ enum Reception {
     Nothing,
     /// Send this back now (a Report).
     Reply(Vec<u8>),
-    /// An inform: send its Response once the store has committed it.
-    AfterCommit(Ack, Vec<u8>),
+    /// Once the store has committed it: send the Response (an inform's), and hand it
+    /// to the actions that matched it.
+    AfterCommit(Ack, Option<Vec<u8>>, Option<Box<Pending>>),
     /// The store is closed: stop receiving.
     Closed,
 }
@@ -362,11 +378,14 @@ fn receive(
                 keep_raw: shared.keep_raw,
             };
             let record = map::record(&received, &arrival, &shared.registry);
+            let pending = shared.actions.pending(&record, &received.notice);
             match shared.submitter.try_submit(record) {
-                Ok(ack) => match reply {
-                    Some(reply) => Reception::AfterCommit(ack, reply),
-                    None => Reception::Nothing,
-                },
+                Ok(ack) if reply.is_none() && pending.is_none() => {
+                    // A trap nothing waits for: the writer reports its failures.
+                    drop(ack);
+                    Reception::Nothing
+                }
+                Ok(ack) => Reception::AfterCommit(ack, reply, pending),
                 Err(TrySubmitError::Full(_)) => {
                     // The store logged and counted it; an inform goes unanswered.
                     bump(&shared.counters.dropped);
@@ -390,12 +409,24 @@ fn receive(
     }
 }
 
-/// Waits for an inform's commit; `true` when its Response may be sent.
-async fn committed(ack: Ack, from: SocketAddr) -> bool {
+/// Waits for a commit, then hands a newly stored notification to its actions (a
+/// retransmitted inform's were handed the first time); `true` once it is stored,
+/// when an inform's Response may be sent.
+async fn committed(
+    ack: Ack,
+    from: SocketAddr,
+    pending: Option<Box<Pending>>,
+    shared: &Shared,
+) -> bool {
     match ack.await {
-        Ok(_) => true,
+        Ok(stored) => {
+            if let (Some(pending), Stored::Inserted(id)) = (pending, stored) {
+                shared.actions.dispatch(pending, id);
+            }
+            true
+        }
         Err(error) => {
-            tracing::error!(%from, %error, "inform not stored, not acknowledged");
+            tracing::error!(%from, %error, "notification not stored (an inform is not acknowledged)");
             false
         }
     }
@@ -407,7 +438,7 @@ async fn handle(
     from: SocketAddr,
     socket: &Arc<UdpSocket>,
     core: &mut ReceiverCore,
-    shared: &Shared,
+    shared: &Arc<Shared>,
     acks: &mut JoinSet<()>,
 ) -> bool {
     match receive(bytes, from, "udp", core, shared) {
@@ -418,15 +449,17 @@ async fn handle(
                 tracing::debug!(%from, %error, "report not sent");
             }
         }
-        Reception::AfterCommit(ack, reply) => {
+        Reception::AfterCommit(ack, reply, pending) => {
             // Acknowledged from a task of its own, so the socket keeps being read
             // while the store commits.
             let socket = socket.clone();
-            let counters = shared.counters.clone();
+            let shared = shared.clone();
             acks.spawn(async move {
-                if committed(ack, from).await {
+                if committed(ack, from, pending, &shared).await
+                    && let Some(reply) = reply
+                {
                     match socket.send_to(&reply, from).await {
-                        Ok(_) => bump(&counters.acknowledged),
+                        Ok(_) => bump(&shared.counters.acknowledged),
                         Err(error) => {
                             tracing::warn!(%from, %error, "inform acknowledgement not sent");
                         }
@@ -456,13 +489,13 @@ async fn stream_message(
     match reception {
         Reception::Nothing | Reception::Closed => None,
         Reception::Reply(report) => Some(report),
-        Reception::AfterCommit(ack, reply) => {
-            if committed(ack, peer.address).await {
+        Reception::AfterCommit(ack, reply, pending) => {
+            let stored = committed(ack, peer.address, pending, shared).await;
+            let reply = reply.filter(|_| stored);
+            if reply.is_some() {
                 bump(&shared.counters.acknowledged);
-                Some(reply)
-            } else {
-                None
             }
+            reply
         }
     }
 }

@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
-use serde_json::{Value, json};
 use smic_store::{Database, Query, Reader, Security, StoreError, StoredNotification};
 use smic_trapd::{Trapd, TrapdConfig, TrapdStats};
 use tokio::sync::oneshot;
@@ -342,7 +341,7 @@ fn print(row: &StoredNotification, format: TrapsFormat) {
     use std::io::Write;
     let text = match format {
         TrapsFormat::Text => text(row),
-        TrapsFormat::Json => format!("{}\n", json(row)),
+        TrapsFormat::Json => format!("{}\n", row.to_json()),
     };
     // A closed pipe (`smic traps | head`) ends the listing, quietly.
     if std::io::stdout().write_all(text.as_bytes()).is_err() {
@@ -418,60 +417,6 @@ fn security(security: &Security) -> String {
             level.as_str()
         ),
     }
-}
-
-fn json(row: &StoredNotification) -> Value {
-    let record = &row.record;
-    let mut security = match &record.security {
-        Security::Community(community) => {
-            json!({ "community": String::from_utf8_lossy(community) })
-        }
-        Security::Usm {
-            user,
-            level,
-            engine_id,
-            context_engine_id,
-            context_name,
-        } => json!({
-            "user": String::from_utf8_lossy(user),
-            "level": level.as_str(),
-            "engine_id": hex(engine_id),
-            "context_engine_id": hex(context_engine_id),
-            "context_name": String::from_utf8_lossy(context_name),
-        }),
-    };
-    if let Value::Object(fields) = &mut security {
-        fields.insert("version".into(), json!(record.version.as_str()));
-    }
-    json!({
-        "id": row.id,
-        "received_at": humantime::format_rfc3339_micros(record.received_at).to_string(),
-        "source": record.source,
-        "source_port": record.source_port,
-        "transport": record.transport,
-        "security": security,
-        "kind": record.kind.as_str(),
-        "request_id": record.request_id,
-        "trap_oid": record.trap_oid,
-        "trap_name": record.trap_name,
-        "uptime": record.uptime,
-        "v1": record.v1.as_ref().map(|v1| json!({
-            "enterprise": v1.enterprise,
-            "agent_addr": v1.agent_addr,
-            "generic": v1.generic,
-            "specific": v1.specific,
-        })),
-        "varbinds": record.varbinds.iter().map(|vb| json!({
-            "oid": vb.oid,
-            "name": vb.name,
-            "type": vb.ber_type,
-            "value": vb.value,
-        })).collect::<Vec<_>>(),
-    })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
