@@ -52,7 +52,10 @@ impl Value {
 /// let quoted = Value::OctetString(br#"say "hi" \o/"#.to_vec());
 /// assert_eq!(quoted.to_string(), r#"STRING: "say \"hi\" \\o/""#);
 /// assert_eq!(Value::OctetString(Vec::new()).to_string(), r#""""#);
-/// assert_eq!(Value::OctetString(vec![0, 1]).to_string(), "Hex-STRING: 00 01");
+/// // As net-snmp: a space after every byte, a line break after every sixteenth.
+/// assert_eq!(Value::OctetString(vec![0, 1]).to_string(), "Hex-STRING: 00 01 ");
+/// let long = Value::OctetString((0..17).collect()).to_string();
+/// assert!(long.ends_with("0E 0F \n10 "), "{long}");
 /// ```
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -77,8 +80,14 @@ impl fmt::Display for Value {
                     f.write_str("\"")
                 }
                 _ => {
-                    f.write_str("Hex-STRING:")?;
-                    bytes.iter().try_for_each(|b| write!(f, " {b:02X}"))
+                    f.write_str("Hex-STRING: ")?;
+                    for (i, b) in bytes.iter().enumerate() {
+                        if i > 0 && i % 16 == 0 {
+                            f.write_str("\n")?;
+                        }
+                        write!(f, "{b:02X} ")?;
+                    }
+                    Ok(())
                 }
             },
             Value::Null => f.write_str("NULL"),

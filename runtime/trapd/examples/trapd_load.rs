@@ -3,7 +3,8 @@
 //!
 //! `cargo run -p smic-trapd --example trapd_load -- [COUNT] [RATE_PER_S]`
 //! (RATE 0 or absent: unpaced). With `SMIC_LOAD_TO=HOST:PORT` it only sends, to
-//! another receiver (snmptrapd, for the comparison).
+//! another receiver (bench/compare-trapd.sh: snmptrapd, and `smic trapd` as a
+//! process). Traps go out from eight source sockets in turn.
 
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -41,9 +42,15 @@ fn datagram(n: u32) -> Vec<u8> {
     .encode()
 }
 
+/// Source sockets the traps are sent from in turn, as from several devices (a
+/// receiver spreading senders over sockets sees more than one).
+const SOURCES: usize = 8;
+
 /// Sends `count` traps to `to`, `rate` a second (0: unpaced); how long it took.
 fn send(count: u32, rate: u32, to: std::net::SocketAddr) -> std::io::Result<Duration> {
-    let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    let sockets = (0..SOURCES)
+        .map(|_| std::net::UdpSocket::bind("127.0.0.1:0"))
+        .collect::<std::io::Result<Vec<_>>>()?;
     let datagrams: Vec<Vec<u8>> = (0..count).map(datagram).collect();
     let start = Instant::now();
     for (n, datagram) in datagrams.iter().enumerate() {
@@ -53,7 +60,9 @@ fn send(count: u32, rate: u32, to: std::net::SocketAddr) -> std::io::Result<Dura
                 std::thread::sleep(wait);
             }
         }
-        socket.send_to(datagram, to)?;
+        if let Some(socket) = sockets.get(n % SOURCES) {
+            socket.send_to(datagram, to)?;
+        }
     }
     Ok(start.elapsed())
 }

@@ -40,6 +40,7 @@ use tokio::task::JoinSet;
 
 pub use actions::{ActionConfig, VarbindMatch};
 pub use config::{ConfigError, TrapdConfig, UserConfig};
+pub use map::{Arrival, record};
 
 /// Why the daemon could not start.
 #[derive(Debug, thiserror::Error)]

@@ -13,17 +13,25 @@ use smic_store::{
     NotificationRecord, PduKind, Security, SecurityLevel, SnmpVersion, V1Trap, VarbindRecord,
 };
 
-/// What the daemon knows about a datagram besides what the receiver delivered.
-pub(crate) struct Arrival<'a> {
-    pub(crate) bytes: &'a [u8],
-    pub(crate) from: SocketAddr,
-    pub(crate) transport: &'static str,
-    pub(crate) at: SystemTime,
-    pub(crate) keep_raw: bool,
+/// What the daemon knows about a message besides what the receiver delivered.
+#[derive(Clone, Copy, Debug)]
+pub struct Arrival<'a> {
+    /// The message as received.
+    pub bytes: &'a [u8],
+    /// Its sender (`0.0.0.0:0` on a Unix socket).
+    pub from: SocketAddr,
+    /// `udp`, `tcp` or `unix`.
+    pub transport: &'static str,
+    /// When it arrived.
+    pub at: SystemTime,
+    /// Whether `raw_message` keeps the bytes.
+    pub keep_raw: bool,
 }
 
-/// The record to store for `received`.
-pub(crate) fn record(
+/// The row the daemon stores for a notification the receiver delivered: names and
+/// values shown through `registry`, an SNMPv1 trap's own fields and the request-id
+/// read from the message.
+pub fn record(
     received: &Received,
     arrival: &Arrival<'_>,
     registry: &Registry,
@@ -35,10 +43,10 @@ pub(crate) fn record(
         Sender::Community { .. } => Message::decode(arrival.bytes).ok(),
         Sender::Usm { .. } => None,
     };
-    let (request_id, v1) = match message.map(|m| m.pdu) {
-        Some(AnyPdu::Pdu(pdu)) => (Some(pdu.request_id), None),
-        Some(AnyPdu::TrapV1(trap)) => (None, Some(v1_fields(&trap))),
-        None => (None, None),
+    let (request_id, v1, v1_varbinds) = match message.map(|m| m.pdu) {
+        Some(AnyPdu::Pdu(pdu)) => (Some(pdu.request_id), None, None),
+        Some(AnyPdu::TrapV1(trap)) => (None, Some(v1_fields(&trap)), Some(trap.varbinds)),
+        None => (None, None, None),
     };
     let (version, security) = match &received.sender {
         Sender::Community { version, community } => (
@@ -90,8 +98,12 @@ pub(crate) fn record(
         uptime: notice.uptime,
         v1,
         raw_message: arrival.keep_raw.then(|| arrival.bytes.to_vec()),
-        varbinds: notice
-            .varbinds
+        // An SNMPv1 trap's own bindings, as snmptrapd shows them: the three RFC 3584
+        // §3.1 appends in the SNMPv2 form (snmpTrapAddress, snmpTrapCommunity,
+        // snmpTrapEnterprise) are in the v1 columns and the community already.
+        varbinds: v1_varbinds
+            .as_ref()
+            .unwrap_or(&notice.varbinds)
             .iter()
             .map(|vb| varbind(registry, &vb.oid, &vb.value))
             .collect(),

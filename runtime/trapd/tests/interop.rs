@@ -497,3 +497,204 @@ async fn net_snmp_over_tcp_and_unix_sockets() {
     assert!(streams.accepted() >= 4, "{}", streams.accepted());
     assert!(!socket.exists(), "the socket file is removed on stop");
 }
+
+/// The same traps and informs sent to `snmptrapd` and to the daemon, side by side:
+/// what snmptrapd logs of each (security, trap, uptime, every varbind's name and
+/// value as its MIBs show them) is what the daemon stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stored_fields_match_what_snmptrapd_logs() {
+    if !net_snmp() {
+        return;
+    }
+    if Command::new("snmptrapd").arg("-v").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "net-snmp's snmptrapd is missing (apt-get install snmptrapd) and CI is set"
+        );
+        eprintln!("SKIPPED: snmptrapd is not installed (apt-get install snmptrapd)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("traps.sqlite");
+    let config = TrapdConfig::parse(&format!(
+        "listen = ['udp:127.0.0.1:0']\n\
+         communities = ['public']\n\
+         database = '{}'\n\
+         [[users]]\n\
+         name = 'monitor'\n\
+         auth_protocol = 'SHA'\n\
+         auth_password = 'authpass1'\n\
+         privacy_protocol = 'AES'\n\
+         privacy_password = 'privpass1'\n",
+        db.display()
+    ))
+    .expect("config");
+    let trapd = Trapd::bind(&config).await.expect("bind");
+    let smic = udp(&trapd);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let daemon = tokio::spawn(trapd.run(async {
+        let _ = stopped.await;
+    }));
+    let reader = Reader::open(&Database::Sqlite(db.clone()))
+        .await
+        .expect("reader");
+
+    // snmptrapd, naming through the same MIB files smic ships.
+    let port = std::net::UdpSocket::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .expect("a free port")
+        .port();
+    let net_snmp_log = dir.path().join("snmptrapd.log");
+    std::fs::write(
+        dir.path().join("snmptrapd.conf"),
+        "authCommunity log public\n\
+         createUser -e 0x80001f880474726170 monitor SHA authpass1 AES privpass1\n\
+         createUser monitor SHA authpass1 AES privpass1\n\
+         authUser log monitor\n",
+    )
+    .expect("config");
+    let mibs = concat!(env!("CARGO_MANIFEST_DIR"), "/../../mibs");
+    let mut snmptrapd = Command::new("snmptrapd")
+        .env("SNMP_PERSISTENT_DIR", dir.path().join("persistent"))
+        .arg("-f")
+        .arg("-C")
+        .arg("-c")
+        .arg(dir.path().join("snmptrapd.conf"))
+        .args(["-M", mibs, "-m", "IF-MIB:SNMPv2-MIB:IP-MIB"])
+        .args(["-F", "%P|%v\n", "-Lf"])
+        .arg(&net_snmp_log)
+        .arg(format!("udp:127.0.0.1:{port}"))
+        .spawn()
+        .expect("snmptrapd");
+    let logged = |count: usize| {
+        let path = net_snmp_log.clone();
+        async move {
+            for _ in 0..500 {
+                let lines: Vec<String> = std::fs::read_to_string(&path)
+                    .unwrap_or_default()
+                    .lines()
+                    .filter(|l| l.contains('|'))
+                    .map(str::to_owned)
+                    .collect();
+                if lines.len() >= count {
+                    return lines;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            panic!("snmptrapd logged fewer than {count} notifications");
+        }
+    };
+    // Until snmptrapd answers, a trap would be lost: wait for its first line.
+    let v3 = "-v 3 -u monitor -l authPriv -a SHA -A authpass1 -x AES -X privpass1";
+    let sends = [
+        (
+            "snmptrap",
+            "-v 2c -c public {to} 1234 1.3.6.1.6.3.1.1.5.3 \
+             1.3.6.1.2.1.2.2.1.1.3 i 3 1.3.6.1.2.1.2.2.1.7.3 i 2 1.3.6.1.2.1.2.2.1.2.3 s eth0 \
+             1.3.6.1.2.1.2.2.1.6.3 x 00163e0102ff 1.3.6.1.2.1.2.2.1.10.3 c 4000000000 \
+             1.3.6.1.2.1.2.2.1.5.3 u 1000000000 1.3.6.1.2.1.2.2.1.9.3 t 12345 \
+             1.3.6.1.2.1.2.2.1.22.3 o 1.3.6.1.4.1.8072 1.3.6.1.2.1.4.20.1.1.10.0.0.1 a 10.0.0.1 \
+             1.3.6.1.2.1.31.1.1.1.6.3 C 12345678901234 1.3.6.1.4.1.99999.1 x fffe00 \
+             1.3.6.1.2.1.31.1.1.1.18.3 s uplink-to-core"
+                .to_owned(),
+        ),
+        (
+            "snmptrap",
+            "-v 1 -c public {to} 1.3.6.1.4.1.8072.2.3 127.0.0.1 6 17 4321 \
+             1.3.6.1.4.1.8072.2.3.2.1 i 5"
+                .to_owned(),
+        ),
+        (
+            "snmpinform",
+            "-v 2c -c public -r 1 -t 3 {to} 777 1.3.6.1.6.3.1.1.5.4 1.3.6.1.2.1.2.2.1.8.4 i 1"
+                .to_owned(),
+        ),
+        (
+            "snmptrap",
+            format!("{v3} -e 0x80001f880474726170 {{to}} 55 1.3.6.1.6.3.1.1.5.2"),
+        ),
+        (
+            "snmpinform",
+            format!("{v3} -r 1 -t 3 {{to}} 66 1.3.6.1.6.3.1.1.5.1"),
+        ),
+    ];
+    let mut first = true;
+    for (n, (tool, line)) in sends.iter().enumerate() {
+        for to in [format!("127.0.0.1:{port}"), smic.to_string()] {
+            loop {
+                let out = net_snmp_tool(tool, args(line, &to)).await;
+                assert!(
+                    out.status.success(),
+                    "{tool} to {to}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                if !first || !to.ends_with(&port.to_string()) {
+                    break;
+                }
+                // The first trap to snmptrapd: sent again until it is up.
+                if std::fs::read_to_string(&net_snmp_log)
+                    .is_ok_and(|log| log.lines().any(|l| l.contains('|')))
+                {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            first = false;
+        }
+        // One at a time, so both keep the sending order.
+        logged(n + 1).await;
+        assert_eq!(rows(&reader, n + 1).await.len(), n + 1);
+    }
+    let _ = snmptrapd.kill();
+    let _ = snmptrapd.wait();
+    let lines = logged(sends.len()).await;
+    // A trap sent again while snmptrapd was starting may be logged twice.
+    let mut lines: Vec<String> = lines;
+    lines.dedup();
+    let stored = rows(&reader, sends.len()).await;
+    assert_eq!(lines.len(), stored.len(), "{lines:#?}");
+    for (line, row) in lines.iter().zip(&stored) {
+        let row = &row.record;
+        let (security, varbinds) = line.split_once('|').expect("format %P|%v");
+        let security_text = match &row.security {
+            Security::Community(c) => format!("community {}", String::from_utf8_lossy(c)),
+            Security::Usm { user, .. } => format!("user {}", String::from_utf8_lossy(user)),
+        };
+        assert!(
+            security.contains(&security_text),
+            "{security} / {security_text}"
+        );
+        let version = match row.version {
+            SnmpVersion::V1 => "SNMP v1",
+            SnmpVersion::V2c => "SNMP v2c",
+            SnmpVersion::V3 => "SNMP v3",
+        };
+        assert!(security.contains(version), "{security} / {version}");
+        let mut theirs: Vec<&str> = varbinds.split('\t').collect();
+        if row.version != SnmpVersion::V1 {
+            // sysUpTime.0 and snmpTrapOID.0 lead an SNMPv2 notification.
+            let uptime = theirs.remove(0);
+            assert!(
+                uptime.contains(&format!("Timeticks: ({})", row.uptime)),
+                "{uptime}"
+            );
+            let trap = theirs.remove(0);
+            let name = row.trap_name.as_deref().expect("a named trap");
+            assert_eq!(trap, format!("SNMPv2-MIB::snmpTrapOID.0 = OID: {name}"));
+        }
+        let ours: Vec<String> = row
+            .varbinds
+            .iter()
+            .map(|vb| {
+                format!(
+                    "{} = {}",
+                    vb.name.as_deref().unwrap_or(vb.oid.as_str()),
+                    vb.value
+                )
+            })
+            .collect();
+        assert_eq!(ours, theirs, "{line}");
+    }
+    let _ = stop.send(());
+    daemon.await.expect("daemon");
+}

@@ -75,6 +75,12 @@ impl Daemon {
         assert!(status.success(), "kill -s {name}");
     }
 
+    /// SIGKILL: the daemon gets no chance to finish anything.
+    pub(crate) fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// SIGTERM, and the exit status within 20 s.
     pub(crate) fn stop(mut self) -> (bool, String) {
         self.signal("TERM");
