@@ -383,3 +383,73 @@ fn a_kill_9_in_a_burst_loses_nothing_acknowledged() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// The store's PostgreSQL harness, shared rather than copied; this test uses part of it.
+#[allow(dead_code, unreachable_pub)]
+#[path = "../../../runtime/store/tests/common/pg.rs"]
+mod pg;
+
+/// `smic trapd --db postgresql://…` and `smic traps --db postgresql://…`, against a
+/// server the test starts: stored, listed as text and JSON, filtered, followed.
+#[test]
+fn trapd_and_traps_on_postgresql() {
+    let Some(server) = pg::PgServer::start() else {
+        return;
+    };
+    let url = server.url();
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let port = free_port();
+    let target = format!("127.0.0.1:{port}");
+    let listen = format!("udp:{target}");
+    let daemon = Daemon::start(
+        "trapd",
+        &["--listen", &listen, "--db", &url, "--community", "public"],
+        &dir.path().join("trapd.log"),
+    );
+    daemon.wait_for("listening", 1);
+    assert!(
+        daemon.log().contains("PostgreSQL"),
+        "the migration is logged:\n{}",
+        daemon.log()
+    );
+    // `--follow` sees rows stored after it started.
+    let mut follow = Command::new(env!("CARGO_BIN_EXE_smic"))
+        .args(["traps", "--db", &url, "--follow", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    std::thread::sleep(Duration::from_millis(500));
+    send_trap(&[
+        "-v2c",
+        "-c",
+        "public",
+        &target,
+        "",
+        LINK_DOWN,
+        "1.3.6.1.2.1.2.2.1.1.7",
+        "i",
+        "7",
+    ]);
+    send_trap(&["-v2c", "-c", "public", &target, "", COLD_START]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while traps(&["--db", &url, "--format", "json"]).lines().count() < 2 {
+        assert!(Instant::now() < deadline, "{}", daemon.log());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let text = traps(&["--db", &url, "--trap", "IF-MIB::linkDown"]);
+    assert!(
+        text.contains("v2c trap community \"public\"")
+            && text.contains("IF-MIB::ifIndex.7 = INTEGER: 7"),
+        "{text}"
+    );
+    assert!(!text.contains("coldStart"), "{text}");
+    // The follower printed both as they came.
+    std::thread::sleep(Duration::from_millis(1500));
+    let _ = follow.kill();
+    let followed = follow.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let followed = String::from_utf8_lossy(&followed.stdout);
+    assert_eq!(followed.lines().count(), 2, "{followed}");
+    assert!(followed.contains("\"trap_name\":\"SNMPv2-MIB::coldStart\""), "{followed}");
+    let (stopped, log) = daemon.stop();
+    assert!(stopped, "{log}");
+}
