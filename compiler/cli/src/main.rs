@@ -59,7 +59,7 @@ fn main() -> ExitCode {
         Command::Walk(args) => commands::snmp::walk(args, &cli.load),
         Command::Set(args) => commands::snmp::set(args, &cli.load),
         Command::Agent(args) => commands::agent::run(args),
-        Command::Trapd(args) => commands::trapd::run(args),
+        Command::Trapd(args) => commands::trapd::run(args, &cli.load),
         Command::Traps(args) => commands::trapd::list(args),
     }
 }

@@ -449,7 +449,10 @@ fn trapd_and_traps_on_postgresql() {
     let followed = follow.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
     let followed = String::from_utf8_lossy(&followed.stdout);
     assert_eq!(followed.lines().count(), 2, "{followed}");
-    assert!(followed.contains("\"trap_name\":\"SNMPv2-MIB::coldStart\""), "{followed}");
+    assert!(
+        followed.contains("\"trap_name\":\"SNMPv2-MIB::coldStart\""),
+        "{followed}"
+    );
     let (stopped, log) = daemon.stop();
     assert!(stopped, "{log}");
 }

@@ -4,7 +4,7 @@
 pub use smic_smi::index::IndexValue;
 use smic_smi::index::{IndexEncoding as RuntimeEncoding, decode_values, format_values};
 
-use super::{IndexEncoding, Model, NodeId, NodeKind, Oid};
+use super::{BaseType, IndexEncoding, Model, NodeId, NodeKind, Oid};
 
 /// The row whose INDEX describes instances of `id` (the row itself or a column's row).
 pub fn row_of(model: &Model, id: NodeId) -> Option<NodeId> {
@@ -50,6 +50,37 @@ pub fn name_of(model: &Model, oid: &Oid) -> Option<String> {
         None => suffix.iter().for_each(|a| out.push_str(&format!(".{a}"))),
     }
     Some(out)
+}
+
+/// A value as net-snmp shows it: the runtime's formatting, told by the model what the
+/// MIB says (enumeration and BITS labels, DISPLAY-HINT, UNITS) and naming OID values.
+pub fn value_of(model: &Model, oid: &Oid, value: &smic_smi::Value) -> String {
+    let node = model.longest_prefix(oid).map(|id| model.node(id));
+    let syntax = node.and_then(|n| n.syntax.as_ref());
+    let is_bits = syntax.is_some_and(|s| s.base == BaseType::Bits);
+    let named = syntax.map_or(&[][..], |s| s.values.as_slice());
+    let values: Vec<(i32, &str)> = named
+        .iter()
+        .filter(|_| !is_bits)
+        .filter_map(|v| Some((i32::try_from(v.value).ok()?, v.label.as_str())))
+        .collect();
+    let bits: Vec<(u32, &str)> = named
+        .iter()
+        .filter(|_| is_bits)
+        .filter_map(|v| Some((u32::try_from(v.value).ok()?, v.label.as_str())))
+        .collect();
+    let style = smic_smi::format::ValueStyle {
+        display_hint: syntax
+            .and_then(|s| s.named)
+            .and_then(|t| model.ty(t).display_hint.as_deref()),
+        values: &values,
+        bits: &bits,
+        units: node.and_then(|n| n.units.as_deref()),
+        is_bits,
+    };
+    smic_smi::format::value(value, &style, &|o| {
+        name_of(model, o).unwrap_or_else(|| format!(".{o}"))
+    })
 }
 
 /// Encodes an instance suffix written after a name. Dotted numbers alone are taken as

@@ -109,6 +109,15 @@ pub struct TrapdConfig {
     /// What to do with stored notifications besides storing them.
     #[serde(default)]
     pub actions: Vec<ActionConfig>,
+    /// Directories of MIB modules (vendors' and your own): a notification with an OID
+    /// one of them defines is named through it, the module loaded the first time it
+    /// is needed. The generated IETF modules name everything else. Default: none.
+    #[serde(default)]
+    pub mib_dirs: Vec<PathBuf>,
+    /// The OID index of `mib_dirs` as `smic index` writes it; without one the
+    /// directories are indexed at start (every module loaded once). Default: none.
+    #[serde(default)]
+    pub oid_index: Option<PathBuf>,
 }
 
 /// One SNMPv3 user.
@@ -173,6 +182,8 @@ impl Default for TrapdConfig {
             state_dir: None,
             refusal_log_per_second: default_refusal_lines(),
             actions: Vec::new(),
+            mib_dirs: Vec::new(),
+            oid_index: None,
         }
     }
 }

@@ -20,6 +20,7 @@
 mod actions;
 mod config;
 mod map;
+mod names;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -34,13 +35,15 @@ use smic_snmp::transport::Address;
 use crate::actions::{Action, Actions, Pending};
 use smic_snmp::transport::stream::{self, Listener, Peer, StreamLimits, StreamStats};
 use smic_store::{Ack, Store, Stored, Submitter, TrySubmitError};
+
+use crate::names::Names;
 use tokio::net::UdpSocket;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 pub use actions::{ActionConfig, VarbindMatch};
 pub use config::{ConfigError, TrapdConfig, UserConfig};
-pub use map::{Arrival, record};
+pub use map::{Arrival, Namer, record};
 
 /// Why the daemon could not start.
 #[derive(Debug, thiserror::Error)]
@@ -93,7 +96,7 @@ pub struct Trapd {
     actions: Vec<Action>,
     receiver: ReceiverConfig,
     store: Store,
-    registry: Arc<Registry>,
+    names: Names,
     keep_raw: bool,
     counters: Arc<Counters>,
 }
@@ -103,7 +106,7 @@ struct Shared {
     submitter: Submitter,
     refusals: Arc<RefusalLog>,
     actions: Actions,
-    registry: Arc<Registry>,
+    names: Names,
     keep_raw: bool,
     counters: Arc<Counters>,
 }
@@ -146,6 +149,11 @@ impl Trapd {
         }
         let mut registry = Registry::new();
         smic_mibs::register_all(&mut registry);
+        let (dirs, index) = (config.mib_dirs.clone(), config.oid_index.clone());
+        let registry = Arc::new(registry);
+        let names = tokio::task::spawn_blocking(move || Names::with_dirs(registry, dirs, index))
+            .await
+            .map_err(std::io::Error::other)??;
         Ok(Trapd {
             sockets,
             streams,
@@ -155,7 +163,7 @@ impl Trapd {
             actions,
             receiver,
             store,
-            registry: Arc::new(registry),
+            names,
             keep_raw: config.store_raw,
             counters: Arc::default(),
         })
@@ -207,7 +215,7 @@ impl Trapd {
             submitter: self.store.submitter(),
             refusals: self.refusals,
             actions,
-            registry: self.registry,
+            names: self.names,
             keep_raw: self.keep_raw,
             counters: self.counters.clone(),
         });
@@ -358,6 +366,57 @@ enum Reception {
     AfterCommit(Ack, Option<Vec<u8>>, Option<Box<Pending>>),
     /// The store is closed: stop receiving.
     Closed,
+    /// Its names need modules of the MIB directories: store it once they are loaded.
+    AfterLoading(Box<Delivered>, Vec<String>),
+}
+
+/// A notification the receiver delivered, with what the record needs of its arrival.
+struct Delivered {
+    received: smic_snmp::notify::Received,
+    reply: Option<Vec<u8>>,
+    bytes: Vec<u8>,
+    from: SocketAddr,
+    transport: &'static str,
+    at: SystemTime,
+}
+
+impl Delivered {
+    /// Into the store's queue, named with the names of the moment.
+    fn store(self, shared: &Shared) -> Reception {
+        let arrival = map::Arrival {
+            bytes: &self.bytes,
+            from: self.from,
+            transport: self.transport,
+            at: self.at,
+            keep_raw: shared.keep_raw,
+        };
+        let record = map::record(&self.received, &arrival, &shared.names.snapshot());
+        let pending = shared.actions.pending(&record, &self.received.notice);
+        match shared.submitter.try_submit(record) {
+            Ok(ack) if self.reply.is_none() && pending.is_none() => {
+                // A trap nothing waits for: the writer reports its failures.
+                drop(ack);
+                Reception::Nothing
+            }
+            Ok(ack) => Reception::AfterCommit(ack, self.reply, pending),
+            Err(TrySubmitError::Full(_)) => {
+                // The store logged and counted it; an inform goes unanswered.
+                bump(&shared.counters.dropped);
+                Reception::Nothing
+            }
+            Err(TrySubmitError::Closed(_)) => Reception::Closed,
+        }
+    }
+
+    /// Loads the modules its names need, then stores it.
+    async fn store_after_loading(
+        self: Box<Self>,
+        modules: Vec<String>,
+        shared: &Shared,
+    ) -> Reception {
+        shared.names.load(modules).await;
+        self.store(shared)
+    }
 }
 
 /// One message through the receiver and into the store's queue.
@@ -371,28 +430,22 @@ fn receive(
     match core.handle(bytes, from, Instant::now()) {
         Outcome::Deliver(received, reply) => {
             bump(&shared.counters.received);
-            let arrival = map::Arrival {
-                bytes,
+            let delivered = Delivered {
+                received,
+                reply,
+                bytes: bytes.to_vec(),
                 from,
                 transport,
                 at: SystemTime::now(),
-                keep_raw: shared.keep_raw,
             };
-            let record = map::record(&received, &arrival, &shared.registry);
-            let pending = shared.actions.pending(&record, &received.notice);
-            match shared.submitter.try_submit(record) {
-                Ok(ack) if reply.is_none() && pending.is_none() => {
-                    // A trap nothing waits for: the writer reports its failures.
-                    drop(ack);
-                    Reception::Nothing
-                }
-                Ok(ack) => Reception::AfterCommit(ack, reply, pending),
-                Err(TrySubmitError::Full(_)) => {
-                    // The store logged and counted it; an inform goes unanswered.
-                    bump(&shared.counters.dropped);
-                    Reception::Nothing
-                }
-                Err(TrySubmitError::Closed(_)) => Reception::Closed,
+            let missing = shared.names.missing(
+                std::iter::once(&delivered.received.notice.trap_oid)
+                    .chain(delivered.received.notice.varbinds.iter().map(|vb| &vb.oid)),
+            );
+            if missing.is_empty() {
+                delivered.store(shared)
+            } else {
+                Reception::AfterLoading(Box::new(delivered), missing)
             }
         }
         Outcome::Reply(report, refused) => {
@@ -443,33 +496,53 @@ async fn handle(
     acks: &mut JoinSet<()>,
 ) -> bool {
     match receive(bytes, from, "udp", core, shared) {
-        Reception::Nothing => {}
         Reception::Closed => return false,
         Reception::Reply(report) => {
-            if let Err(error) = socket.send_to(&report, from).await {
-                tracing::debug!(%from, %error, "report not sent");
-            }
+            answer_udp(Reception::Reply(report), socket, from, shared).await
         }
-        Reception::AfterCommit(ack, reply, pending) => {
-            // Acknowledged from a task of its own, so the socket keeps being read
-            // while the store commits.
-            let socket = socket.clone();
-            let shared = shared.clone();
+        Reception::Nothing => {}
+        // Answered from a task of its own, so the socket keeps being read while the
+        // store commits (or a module loads).
+        reception @ Reception::AfterCommit(..) => {
+            let (socket, shared) = (socket.clone(), shared.clone());
+            acks.spawn(async move { answer_udp(reception, &socket, from, &shared).await });
+        }
+        Reception::AfterLoading(delivered, modules) => {
+            let (socket, shared) = (socket.clone(), shared.clone());
             acks.spawn(async move {
-                if committed(ack, from, pending, &shared).await
-                    && let Some(reply) = reply
-                {
+                let reception = delivered.store_after_loading(modules, &shared).await;
+                answer_udp(reception, &socket, from, &shared).await;
+            });
+        }
+    }
+    true
+}
+
+/// Sends what a reception calls for back to a UDP sender (an inform's Response after
+/// its commit).
+async fn answer_udp(reception: Reception, socket: &UdpSocket, from: SocketAddr, shared: &Shared) {
+    let reply = match reception {
+        Reception::Reply(report) => report,
+        Reception::AfterCommit(ack, reply, pending) => {
+            match (committed(ack, from, pending, shared).await, reply) {
+                (true, Some(reply)) => {
                     match socket.send_to(&reply, from).await {
                         Ok(_) => bump(&shared.counters.acknowledged),
                         Err(error) => {
                             tracing::warn!(%from, %error, "inform acknowledgement not sent");
                         }
                     }
+                    return;
                 }
-            });
+                _ => return,
+            }
         }
+        // A load is resolved before this is called.
+        Reception::Nothing | Reception::Closed | Reception::AfterLoading(..) => return,
+    };
+    if let Err(error) = socket.send_to(&reply, from).await {
+        tracing::debug!(%from, %error, "report not sent");
     }
-    true
 }
 
 /// One message from a stream peer: the answer to write back, in order, on its
@@ -487,8 +560,14 @@ async fn stream_message(
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         receive(&bytes, peer.address, peer.transport, &mut core, shared)
     };
+    let reception = match reception {
+        Reception::AfterLoading(delivered, modules) => {
+            delivered.store_after_loading(modules, shared).await
+        }
+        other => other,
+    };
     match reception {
-        Reception::Nothing | Reception::Closed => None,
+        Reception::Nothing | Reception::Closed | Reception::AfterLoading(..) => None,
         Reception::Reply(report) => Some(report),
         Reception::AfterCommit(ack, reply, pending) => {
             let stored = committed(ack, peer.address, pending, shared).await;

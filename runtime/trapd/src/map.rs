@@ -28,13 +28,35 @@ pub struct Arrival<'a> {
     pub keep_raw: bool,
 }
 
+/// What names OIDs and shows values: the generated modules' [`Registry`], or that
+/// and modules loaded from MIB directories as they are needed.
+pub trait Namer {
+    /// `MODULE::name` and the instance, or `None` for an OID no module covers.
+    fn name(&self, oid: &Oid) -> Option<String>;
+    /// The value as net-snmp shows it for that object (enumeration labels,
+    /// DISPLAY-HINT).
+    fn value(&self, oid: &Oid, value: &Value) -> String;
+}
+
+impl Namer for Registry {
+    fn name(&self, oid: &Oid) -> Option<String> {
+        let name = self.name_of(oid);
+        // Unnamed OIDs come back numeric, with a leading dot.
+        (!name.starts_with('.')).then_some(name)
+    }
+
+    fn value(&self, oid: &Oid, value: &Value) -> String {
+        self.format_value(oid, value)
+    }
+}
+
 /// The row the daemon stores for a notification the receiver delivered: names and
 /// values shown through `registry`, an SNMPv1 trap's own fields and the request-id
 /// read from the message.
 pub fn record(
     received: &Received,
     arrival: &Arrival<'_>,
-    registry: &Registry,
+    registry: &dyn Namer,
 ) -> NotificationRecord {
     // The receiver hands over the notification in SNMPv2 form; the request-id and an
     // SNMPv1 trap's own fields are read from the message itself (community-based
@@ -94,7 +116,7 @@ pub fn record(
         kind,
         request_id,
         trap_oid: notice.trap_oid.to_string(),
-        trap_name: name(registry, &notice.trap_oid),
+        trap_name: registry.name(&notice.trap_oid),
         uptime: notice.uptime,
         v1,
         raw_message: arrival.keep_raw.then(|| arrival.bytes.to_vec()),
@@ -120,20 +142,13 @@ fn v1_fields(trap: &TrapV1) -> V1Trap {
     }
 }
 
-/// `MODULE::name…` when a registered module covers the OID.
-fn name(registry: &Registry, oid: &Oid) -> Option<String> {
-    let name = registry.name_of(oid);
-    // Unnamed OIDs come back numeric, with a leading dot.
-    (!name.starts_with('.')).then_some(name)
-}
-
-fn varbind(registry: &Registry, oid: &Oid, value: &Value) -> VarbindRecord {
+fn varbind(registry: &dyn Namer, oid: &Oid, value: &Value) -> VarbindRecord {
     let (ber_type, raw) = ber(value);
     VarbindRecord {
         oid: oid.to_string(),
-        name: name(registry, oid),
+        name: registry.name(oid),
         ber_type,
-        value: text(registry.format_value(oid, value)),
+        value: text(registry.value(oid, value)),
         raw,
     }
 }

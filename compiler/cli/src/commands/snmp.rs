@@ -8,7 +8,6 @@ use std::time::Duration;
 use clap::Args;
 use smic::Policy;
 use smic::model::{BaseType, Model, instance};
-use smic_smi::format::{self, ValueStyle};
 use smic_smi::{Oid, Value};
 use smic_snmp::client::{Client, Config, Security, UsmConfig};
 use smic_snmp::message::SecurityLevel;
@@ -266,7 +265,10 @@ where
         } else {
             instance::name_of(model, oid).unwrap_or_else(|| format!(".{oid}"))
         };
-        out.push_str(&format!("{name} = {}\n", show(model, oid, &binding.value)));
+        out.push_str(&format!(
+            "{name} = {}\n",
+            instance::value_of(model, oid, &binding.value)
+        ));
     }
     print!("{out}");
     ExitCode::SUCCESS
@@ -295,37 +297,6 @@ async fn agent_address(agent: &str) -> Result<SocketAddr, String> {
 /// A name or OID as typed, to the instance OID.
 fn resolve(model: &Model, text: &str) -> Result<Oid, String> {
     crate::commands::translate::to_oid(model, text)
-}
-
-/// A value as net-snmp shows it: the runtime's formatting, told by the model what the
-/// MIB says (enumeration and BITS labels, DISPLAY-HINT, UNITS) and naming OID values.
-fn show(model: &Model, oid: &smic::model::Oid, value: &Value) -> String {
-    let node = model.longest_prefix(oid).map(|id| model.node(id));
-    let syntax = node.and_then(|n| n.syntax.as_ref());
-    let is_bits = syntax.is_some_and(|s| s.base == BaseType::Bits);
-    let named = syntax.map_or(&[][..], |s| s.values.as_slice());
-    let values: Vec<(i32, &str)> = named
-        .iter()
-        .filter(|_| !is_bits)
-        .filter_map(|v| Some((i32::try_from(v.value).ok()?, v.label.as_str())))
-        .collect();
-    let bits: Vec<(u32, &str)> = named
-        .iter()
-        .filter(|_| is_bits)
-        .filter_map(|v| Some((u32::try_from(v.value).ok()?, v.label.as_str())))
-        .collect();
-    let style = ValueStyle {
-        display_hint: syntax
-            .and_then(|s| s.named)
-            .and_then(|t| model.ty(t).display_hint.as_deref()),
-        values: &values,
-        bits: &bits,
-        units: node.and_then(|n| n.units.as_deref()),
-        is_bits,
-    };
-    format::value(value, &style, &|o| {
-        instance::name_of(model, o).unwrap_or_else(|| format!(".{o}"))
-    })
 }
 
 /// A SET value from net-snmp's TYPE letter (or `=`: the MIB's syntax decides).

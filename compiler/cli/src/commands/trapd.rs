@@ -18,7 +18,9 @@ use crate::daemon::{self, LogArgs, Reloads};
 /// Receive SNMP traps and informs and store every one in SQLite or PostgreSQL.
 ///
 /// Flags override the configuration file; with neither, it listens on udp:0.0.0.0:162
-/// and writes traps.sqlite, but accepts nothing until a community or user is set.
+/// and writes traps.sqlite, but accepts nothing until a community or user is set. With
+/// `-I DIR`, notifications are also named through the MIB modules in DIR (a vendor's),
+/// each loaded the first time a notification needs it.
 /// SIGTERM drains the queue and stops; SIGHUP reads the configuration again (the new
 /// sockets are bound before the old ones close, so nothing sent meanwhile is lost).
 #[derive(Debug, clap::Args)]
@@ -27,6 +29,9 @@ pub(crate) struct TrapdArgs {
     /// runtime/trapd/examples/trapd.toml).
     #[arg(long, short = 'c', value_name = "FILE")]
     config: Option<PathBuf>,
+    /// The global `-I DIR`s: MIB directories whose modules name notifications.
+    #[arg(skip)]
+    mib_dirs: Vec<PathBuf>,
     /// Where to listen, repeatable: udp:HOST:PORT, tcp:HOST:PORT, unix:PATH. Replaces the
     /// file's `listen`.
     #[arg(long, value_name = "ADDRESS")]
@@ -48,7 +53,9 @@ pub(crate) struct TrapdArgs {
     log: LogArgs,
 }
 
-pub(crate) fn run(args: TrapdArgs) -> ExitCode {
+pub(crate) fn run(mut args: TrapdArgs, load: &crate::load::LoadArgs) -> ExitCode {
+    // `-I DIR` (global to every command) adds MIB directories for names.
+    args.mib_dirs.clone_from(&load.include);
     if let Err(error) = daemon::init_logging(&args.log) {
         eprintln!("smic trapd: {error}");
         return ExitCode::from(2);
@@ -102,6 +109,7 @@ fn configuration(args: &TrapdArgs) -> Result<TrapdConfig, String> {
     }
     config.communities.extend(args.community.iter().cloned());
     config.store_raw |= args.store_raw;
+    config.mib_dirs.extend(args.mib_dirs.iter().cloned());
     Ok(config)
 }
 
