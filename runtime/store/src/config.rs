@@ -75,11 +75,18 @@ pub struct StoreConfig {
     pub retry_min: Duration,
     /// The longest wait between retries.
     pub retry_max: Duration,
+    /// PostgreSQL only: a local SQLite file that takes the batches once the database
+    /// has been unreachable for `spill_after`, drained into it when it answers again.
+    /// `None`: records wait in the queue (bounded) until it answers.
+    pub spill: Option<PathBuf>,
+    /// How long the database may fail before batches go to `spill`.
+    pub spill_after: Duration,
 }
 
 impl StoreConfig {
     /// The defaults for `database`: 10,000 records queued, batches of up to 512,
-    /// gathered for up to 2 ms, FULL sync, retries from 50 ms to 5 s.
+    /// gathered for up to 2 ms, FULL sync, retries from 50 ms to 5 s, no spill file
+    /// (2 s before spilling when one is set).
     pub fn new(database: Database) -> StoreConfig {
         StoreConfig {
             database,
@@ -89,6 +96,8 @@ impl StoreConfig {
             sqlite_sync: SqliteSync::Full,
             retry_min: Duration::from_millis(50),
             retry_max: Duration::from_secs(5),
+            spill: None,
+            spill_after: Duration::from_secs(2),
         }
     }
 }

@@ -41,6 +41,7 @@ mod migrate;
 mod postgres;
 mod query;
 mod record;
+mod spill;
 mod sqlite;
 mod writer;
 
@@ -102,7 +103,33 @@ impl Store {
                 postgres::migrate(&mut client).await?;
                 let backend = postgres::PgWriter::new(url.clone(), client).await?;
                 let reader = postgres::PgReader::open(url.clone()).await?;
-                let (submitter, writer) = writer::spawn(backend, config.queue_bound, batching);
+                let (submitter, writer) = match &config.spill {
+                    None => writer::spawn(backend, config.queue_bound, batching),
+                    Some(path) => {
+                        let path = path.clone();
+                        let sync = config.sqlite_sync;
+                        let opened = tokio::task::spawn_blocking({
+                            let path = path.clone();
+                            move || {
+                                let mut connection = sqlite::connect(&path, sync)?;
+                                sqlite::migrate(&mut connection)?;
+                                let reader = sqlite::SqliteReader::open(&path)?;
+                                Ok::<_, StoreError>((connection, reader))
+                            }
+                        })
+                        .await
+                        .map_err(|join| StoreError::Worker(join.to_string()))?;
+                        let (connection, spill_reader) = opened?;
+                        let backend = spill::Spilling::new(
+                            backend,
+                            sqlite::SqliteWriter::new(connection),
+                            spill_reader,
+                            path,
+                            config.spill_after,
+                        );
+                        writer::spawn(backend, config.queue_bound, batching)
+                    }
+                };
                 (
                     submitter,
                     writer,

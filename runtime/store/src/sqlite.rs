@@ -14,7 +14,7 @@ use crate::query::{
     NotificationRow, Query, SecurityColumns, StoredNotification, VarbindRow, assemble, insert_sql,
     select_sql, varbinds_sql,
 };
-use crate::record::to_micros;
+use crate::record::{KEY_LEN, to_micros};
 use crate::writer::{Backend, Entry, Stored, WriteError};
 
 fn placeholder(n: usize) -> String {
@@ -194,6 +194,35 @@ fn write_batch(
     Ok(outcomes)
 }
 
+impl SqliteWriter {
+    /// Deletes rows (and their varbinds, by cascade) in one transaction: the spill
+    /// file's rows once they are in the database.
+    pub(crate) async fn delete(&mut self, ids: Vec<i64>) -> Result<(), StoreError> {
+        let Some(mut connection) = self.connection.take() else {
+            return Err(StoreError::Closed);
+        };
+        let task = tokio::task::spawn_blocking(move || {
+            let outcome = (|| {
+                let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                {
+                    let mut delete =
+                        tx.prepare_cached("DELETE FROM notifications WHERE id = ?1")?;
+                    for id in &ids {
+                        delete.execute(params![id])?;
+                    }
+                }
+                tx.commit()
+            })();
+            (connection, outcome)
+        });
+        let (connection, outcome) = task
+            .await
+            .map_err(|join| StoreError::Worker(join.to_string()))?;
+        self.connection = Some(connection);
+        Ok(outcome?)
+    }
+}
+
 impl Backend for SqliteWriter {
     async fn write(&mut self, batch: Vec<Arc<Entry>>) -> Result<Vec<Stored>, WriteError> {
         let Some(mut connection) = self.connection.take() else {
@@ -261,6 +290,28 @@ impl SqliteReader {
                 .lock()
                 .map_err(|_| StoreError::Worker("a reader thread panicked".to_owned()))?;
             read(&mut connection, &query)
+        })
+        .await
+        .map_err(|join| StoreError::Worker(join.to_string()))?
+    }
+}
+
+impl SqliteReader {
+    /// The `dedup_key` of each row, in the order of `ids`.
+    pub(crate) async fn keys(&self, ids: Vec<i64>) -> Result<Vec<[u8; KEY_LEN]>, StoreError> {
+        let connection = self.connection.clone();
+        tokio::task::spawn_blocking(move || {
+            let connection = connection
+                .lock()
+                .map_err(|_| StoreError::Worker("a reader thread panicked".to_owned()))?;
+            let mut select =
+                connection.prepare_cached("SELECT dedup_key FROM notifications WHERE id = ?1")?;
+            ids.iter()
+                .map(|id| {
+                    let key: Vec<u8> = select.query_row(params![id], |row| row.get(0))?;
+                    crate::spill::key_of(&key)
+                })
+                .collect()
         })
         .await
         .map_err(|join| StoreError::Worker(join.to_string()))?

@@ -21,6 +21,9 @@ pub enum Stored {
     Inserted(i64),
     /// A retransmission of an inform already stored (or stored in the same batch).
     Duplicate,
+    /// Committed to the local spill file while the database was unreachable; moved
+    /// into the database (with an id there) once it answers again.
+    Spilled,
 }
 
 /// A record with its de-duplication key, as the backends write it.
@@ -55,6 +58,10 @@ pub(crate) trait Backend: Send + 'static {
     ) -> impl Future<Output = Result<Vec<Stored>, WriteError>> + Send;
     /// Gets ready to write again after a transient failure (reconnects).
     fn recover(&mut self) -> impl Future<Output = Result<(), WriteError>> + Send;
+    /// Called once the queue is closed and empty, before the writer ends.
+    fn finish(&mut self) -> impl Future<Output = ()> + Send {
+        async {}
+    }
 }
 
 /// The writer's counters, shared with every [`Submitter`].
@@ -64,6 +71,7 @@ pub(crate) struct Counters {
     dropped_full: AtomicU64,
     inserted: AtomicU64,
     duplicates: AtomicU64,
+    spilled: AtomicU64,
     rejected: AtomicU64,
     batches: AtomicU64,
     retries: AtomicU64,
@@ -80,6 +88,8 @@ pub struct StoreStats {
     pub inserted: u64,
     /// Records found to be retransmissions already stored.
     pub duplicates: u64,
+    /// Records committed to the spill file while the database was unreachable.
+    pub spilled: u64,
     /// Records the database refused for good.
     pub rejected: u64,
     /// Transactions committed.
@@ -96,6 +106,7 @@ impl Counters {
             dropped_full: get(&self.dropped_full),
             inserted: get(&self.inserted),
             duplicates: get(&self.duplicates),
+            spilled: get(&self.spilled),
             rejected: get(&self.rejected),
             batches: get(&self.batches),
             retries: get(&self.retries),
@@ -283,12 +294,14 @@ impl<B: Backend> Writer<B> {
                 match &outcome {
                     Ok(Stored::Inserted(_)) => bump(&counters.inserted),
                     Ok(Stored::Duplicate) => bump(&counters.duplicates),
+                    Ok(Stored::Spilled) => bump(&counters.spilled),
                     Err(_) => bump(&counters.rejected),
                 };
                 // A submitter that stopped waiting is fine: the record is stored.
                 let _ = job.ack.send(outcome);
             }
         }
+        self.backend.finish().await;
     }
 
     /// Waits up to `max_delay` for the batch to fill.

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use common::pg::PgServer;
-use common::{exercise, exercise_large, trap};
+use common::{exercise, exercise_large, inform, trap};
 use smic_store::{Database, Query, Reader, Store, StoreConfig, StoreError, Stored};
 
 fn config(server: &PgServer) -> StoreConfig {
@@ -143,4 +143,99 @@ async fn server_restart_mid_burst_loses_and_duplicates_nothing() {
         stats.retries, stats.batches
     );
     store.close().await;
+}
+
+/// With a spill file: while the server is down, records are acknowledged once they
+/// are in the local file; when it is back, the file drains into it — every record
+/// once, the file left empty.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_server_spills_into_a_local_file_and_drains_back() {
+    let Some(server) = PgServer::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spill = dir.path().join("spill.sqlite");
+    let store = Store::open(StoreConfig {
+        spill: Some(spill.clone()),
+        spill_after: Duration::from_millis(300),
+        ..config(&server)
+    })
+    .await
+    .expect("open");
+    assert!(matches!(
+        store.submit(inform(1)).await,
+        Ok(Stored::Inserted(_))
+    ));
+    let server = tokio::task::spawn_blocking(move || {
+        server.stop();
+        server
+    })
+    .await
+    .expect("stop");
+    // Acknowledged although the server is down: spilled (the first after the wait).
+    let started = std::time::Instant::now();
+    let mut spilled = 0;
+    for n in 2..=201 {
+        let record = if n % 2 == 0 { inform(n) } else { trap(n) };
+        match tokio::time::timeout(Duration::from_secs(20), store.submit(record)).await {
+            Ok(Ok(Stored::Spilled)) => spilled += 1,
+            other => panic!("record {n}: {other:?}"),
+        }
+    }
+    assert_eq!(spilled, 200);
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    // A retransmitted inform is still a duplicate, in the file.
+    assert!(matches!(
+        store.submit(inform(2)).await,
+        Ok(Stored::Duplicate)
+    ));
+    let server = tokio::task::spawn_blocking(move || {
+        server.start_again();
+        server
+    })
+    .await
+    .expect("start");
+    // New records go to the server again, and each batch moves spilled ones.
+    let mut back = false;
+    for n in 202..=260 {
+        if let Ok(Stored::Inserted(_)) = store.submit(trap(n)).await {
+            back = true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(back, "never wrote to the server again");
+    let stats = store.close().await;
+    assert_eq!(stats.spilled, 200, "{stats:?}");
+    let reader = Reader::open(&Database::Postgres(server.url()))
+        .await
+        .expect("reader");
+    let mut all = Vec::new();
+    let mut after = None;
+    loop {
+        let page = reader
+            .query(&Query {
+                after_id: after,
+                limit: Some(1000),
+                ..Query::default()
+            })
+            .await
+            .expect("query");
+        let Some(last) = page.last() else { break };
+        after = Some(last.id);
+        all.extend(page);
+    }
+    let mut uptimes: Vec<u32> = all.iter().map(|r| r.record.uptime).collect();
+    uptimes.sort_unstable();
+    let total = uptimes.len();
+    uptimes.dedup();
+    assert_eq!(total, uptimes.len(), "a record stored twice");
+    assert_eq!(total, 260, "every record in the server");
+    let file = Reader::open(&Database::Sqlite(spill)).await.expect("spill");
+    assert!(
+        file.query(&Query::default())
+            .await
+            .expect("query")
+            .is_empty(),
+        "the spill file is drained"
+    );
 }

@@ -109,6 +109,13 @@ pub struct TrapdConfig {
     /// What to do with stored notifications besides storing them.
     #[serde(default)]
     pub actions: Vec<ActionConfig>,
+    /// PostgreSQL only: a local SQLite file that takes notifications once the
+    /// database has been unreachable for two seconds (informs are acknowledged once
+    /// they are in it), drained into the database when it answers again. Default:
+    /// `spill.sqlite` in `state_dir` when that is set; otherwise none (notifications
+    /// wait in the queue, then are dropped and counted; informs go unanswered).
+    #[serde(default)]
+    pub spill_file: Option<PathBuf>,
     /// Directories of MIB modules (vendors' and your own): a notification with an OID
     /// one of them defines is named through it, the module loaded the first time it
     /// is needed. The generated IETF modules name everything else. Default: none.
@@ -184,6 +191,7 @@ impl Default for TrapdConfig {
             actions: Vec::new(),
             mib_dirs: Vec::new(),
             oid_index: None,
+            spill_file: None,
         }
     }
 }
@@ -249,9 +257,17 @@ impl TrapdConfig {
 
     /// The store's configuration.
     pub fn store(&self) -> Result<StoreConfig, ConfigError> {
+        let database = Database::parse(&self.database)?;
+        let spill = match (&database, &self.spill_file, &self.state_dir) {
+            (Database::Sqlite(_), _, _) => None,
+            (_, Some(file), _) => Some(file.clone()),
+            (_, None, Some(dir)) => Some(dir.join("spill.sqlite")),
+            (_, None, None) => None,
+        };
         Ok(StoreConfig {
             queue_bound: self.queue_bound,
-            ..StoreConfig::new(Database::parse(&self.database)?)
+            spill,
+            ..StoreConfig::new(database)
         })
     }
 

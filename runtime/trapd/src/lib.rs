@@ -474,8 +474,11 @@ async fn committed(
 ) -> bool {
     match ack.await {
         Ok(stored) => {
-            if let (Some(pending), Stored::Inserted(id)) = (pending, stored) {
-                shared.actions.dispatch(pending, id);
+            match (pending, stored) {
+                (Some(pending), Stored::Inserted(id)) => shared.actions.dispatch(pending, id),
+                // In the spill file: no database id yet (0 in the actions' JSON).
+                (Some(pending), Stored::Spilled) => shared.actions.dispatch(pending, 0),
+                _ => {}
             }
             true
         }
