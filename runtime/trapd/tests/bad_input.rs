@@ -83,3 +83,97 @@ async fn malformed_and_unauthorized_datagrams_are_refused() {
     let stats = daemon.await.expect("daemon");
     assert_eq!((stats.received, stats.stored), (1, 1), "{stats:?}");
 }
+
+/// The largest notifications a datagram carries: 3,000 varbinds, a 60,000-byte value
+/// that is not UTF-8. Stored whole, every byte read back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_largest_datagrams_are_stored_whole() {
+    use smic_smi::{Oid, Value};
+    use smic_snmp::VarBind;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("traps.sqlite");
+    let config = TrapdConfig {
+        listen: vec!["udp:127.0.0.1:0".to_owned()],
+        communities: vec!["public".to_owned()],
+        database: db.display().to_string(),
+        receive_buffer: Some(1 << 20),
+        ..TrapdConfig::default()
+    };
+    let trapd = Trapd::bind(&config).await.expect("bind");
+    let to = trapd.udp_addresses()[0];
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let daemon = tokio::spawn(trapd.run(async {
+        let _ = stopped.await;
+    }));
+    let with = |varbinds: Vec<VarBind>| {
+        let mut all = Notice::typed(&ColdStart, 1).to_varbinds();
+        all.extend(varbinds);
+        Message {
+            version: Version::V2c,
+            community: b"public".to_vec(),
+            pdu: AnyPdu::Pdu(Pdu {
+                kind: PduType::TrapV2,
+                request_id: 1,
+                error_status: 0,
+                error_index: 0,
+                varbinds: all,
+            }),
+        }
+        .encode()
+    };
+    let many = with(
+        (0..3_000u32)
+            .map(|i| VarBind {
+                oid: Oid::from_vec(vec![1, 3, 6, 1, 4, 1, 99999, 1, i]),
+                value: Value::Integer(i as i32),
+            })
+            .collect(),
+    );
+    let blob = vec![0xff_u8; 60_000];
+    let big = with(vec![VarBind {
+        oid: Oid::from_vec(vec![1, 3, 6, 1, 4, 1, 99999, 2]),
+        value: Value::OctetString(blob.clone()),
+    }]);
+    assert!(
+        many.len() < 65_507 && big.len() < 65_507,
+        "{} {}",
+        many.len(),
+        big.len()
+    );
+    let socket = UdpSocket::bind("127.0.0.1:0").await.expect("socket");
+    socket.send_to(&many, to).await.expect("send");
+    socket.send_to(&big, to).await.expect("send");
+    let reader = Reader::open(&Database::Sqlite(db)).await.expect("reader");
+    let mut stored = Vec::new();
+    for _ in 0..500 {
+        stored = reader.query(&Query::default()).await.expect("query");
+        if stored.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(stored.len(), 2);
+    let (mut counts, mut found_blob) = (Vec::new(), false);
+    for row in &stored {
+        counts.push(row.record.varbinds.len());
+        if let Some(vb) = row
+            .record
+            .varbinds
+            .first()
+            .filter(|vb| vb.raw.len() == 60_000)
+        {
+            assert_eq!(vb.raw, blob);
+            assert!(
+                vb.value.starts_with("Hex-STRING: FF FF "),
+                "{}",
+                &vb.value[..40]
+            );
+            found_blob = true;
+        }
+    }
+    counts.sort_unstable();
+    assert_eq!(counts, [1, 3_000]);
+    assert!(found_blob);
+    let _ = stop.send(());
+    daemon.await.expect("daemon");
+}

@@ -698,3 +698,62 @@ async fn stored_fields_match_what_snmptrapd_logs() {
     let _ = stop.send(());
     daemon.await.expect("daemon");
 }
+
+/// SNMPv3 traps with a wrong passphrase or from an unknown user: refused, counted,
+/// not stored; the right user's next trap is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn v3_traps_with_wrong_keys_or_unknown_users_are_not_stored() {
+    if !net_snmp() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("traps.sqlite");
+    let config = TrapdConfig::parse(&format!(
+        "listen = ['udp:127.0.0.1:0']\n\
+         database = '{}'\n\
+         [[users]]\n\
+         name = 'monitor'\n\
+         auth_protocol = 'SHA'\n\
+         auth_password = 'authpass1'\n",
+        db.display()
+    ))
+    .expect("config");
+    let trapd = Trapd::bind(&config).await.expect("bind");
+    let to = udp(&trapd);
+    let counters = trapd.counters();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let daemon = tokio::spawn(trapd.run(async {
+        let _ = stopped.await;
+    }));
+    for user in [
+        "-u monitor -l authNoPriv -a SHA -A wrongpass1",
+        "-u stranger -l authNoPriv -a SHA -A authpass1",
+        "-u monitor -l authNoPriv -a SHA -A authpass1",
+    ] {
+        let sent = net_snmp_tool(
+            "snmptrap",
+            args(
+                &format!("-v 3 {user} -e 0x80001f880474726170 {{to}} 5 1.3.6.1.6.3.1.1.5.1"),
+                to,
+            ),
+        )
+        .await;
+        assert!(sent.status.success());
+    }
+    let reader = Reader::open(&Database::Sqlite(db)).await.expect("reader");
+    let stored = rows(&reader, 1).await;
+    assert_eq!(stored.len(), 1);
+    assert!(matches!(&stored[0].record.security, Security::Usm { user, .. } if user == b"monitor"));
+    let mut refused = 0;
+    for _ in 0..200 {
+        refused = counters.snapshot().refused;
+        if refused >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(refused, 2, "the wrong digest and the unknown user");
+    let _ = stop.send(());
+    let stats = daemon.await.expect("daemon");
+    assert_eq!(stats.stored, 1, "{stats:?}");
+}
