@@ -517,7 +517,7 @@ async fn stored_fields_match_what_snmptrapd_logs() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("traps.sqlite");
     let config = TrapdConfig::parse(&format!(
-        "listen = ['udp:127.0.0.1:0']\n\
+        "listen = ['udp:127.0.0.1:0', 'tcp:127.0.0.1:0']\n\
          communities = ['public']\n\
          database = '{}'\n\
          [[users]]\n\
@@ -531,6 +531,13 @@ async fn stored_fields_match_what_snmptrapd_logs() {
     .expect("config");
     let trapd = Trapd::bind(&config).await.expect("bind");
     let smic = udp(&trapd);
+    let smic_tcp = trapd
+        .local_addrs()
+        .expect("addresses")
+        .into_iter()
+        .find(|a| matches!(a, Address::Tcp(_)))
+        .expect("a TCP address")
+        .to_string();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let daemon = tokio::spawn(trapd.run(async {
         let _ = stopped.await;
@@ -541,6 +548,10 @@ async fn stored_fields_match_what_snmptrapd_logs() {
 
     // snmptrapd, naming through the same MIB files smic ships.
     let port = std::net::UdpSocket::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .expect("a free port")
+        .port();
+    let tcp_port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|s| s.local_addr())
         .expect("a free port")
         .port();
@@ -563,7 +574,7 @@ async fn stored_fields_match_what_snmptrapd_logs() {
         .args(["-M", mibs, "-m", "IF-MIB:SNMPv2-MIB:IP-MIB"])
         .args(["-F", "%P|%v\n", "-Lf"])
         .arg(&net_snmp_log)
-        .arg(format!("udp:127.0.0.1:{port}"))
+        .arg(format!("udp:127.0.0.1:{port},tcp:127.0.0.1:{tcp_port}"))
         .spawn()
         .expect("snmptrapd");
     let logged = |count: usize| {
@@ -618,9 +629,18 @@ async fn stored_fields_match_what_snmptrapd_logs() {
             format!("{v3} -r 1 -t 3 {{to}} 66 1.3.6.1.6.3.1.1.5.1"),
         ),
     ];
+    // Over UDP, then the same again over TCP (RFC 3430) to both.
+    let targets = [
+        [format!("127.0.0.1:{port}"), smic.to_string()],
+        [format!("tcp:127.0.0.1:{tcp_port}"), smic_tcp.clone()],
+    ];
+    let all_sends: Vec<(&(&str, String), &[String; 2])> = targets
+        .iter()
+        .flat_map(|pair| sends.iter().map(move |send| (send, pair)))
+        .collect();
     let mut first = true;
-    for (n, (tool, line)) in sends.iter().enumerate() {
-        for to in [format!("127.0.0.1:{port}"), smic.to_string()] {
+    for (n, ((tool, line), pair)) in all_sends.iter().enumerate() {
+        for to in pair.iter() {
             loop {
                 let out = net_snmp_tool(tool, args(line, &to)).await;
                 assert!(
@@ -647,11 +667,13 @@ async fn stored_fields_match_what_snmptrapd_logs() {
     }
     let _ = snmptrapd.kill();
     let _ = snmptrapd.wait();
-    let lines = logged(sends.len()).await;
+    let lines = logged(all_sends.len()).await;
     // A trap sent again while snmptrapd was starting may be logged twice.
     let mut lines: Vec<String> = lines;
     lines.dedup();
-    let stored = rows(&reader, sends.len()).await;
+    let stored = rows(&reader, all_sends.len()).await;
+    let transports: Vec<&str> = stored.iter().map(|r| r.record.transport.as_str()).collect();
+    assert_eq!(transports.iter().filter(|t| **t == "tcp").count(), sends.len());
     assert_eq!(lines.len(), stored.len(), "{lines:#?}");
     for (line, row) in lines.iter().zip(&stored) {
         let row = &row.record;
