@@ -60,6 +60,12 @@ impl Snmpd {
         Snmpd::launch_on(&snmpd_binary(), &[], config, addr)
     }
 
+    /// Starts `snmpd` listening where `config`'s `agentAddress` line says (TCP, Unix
+    /// sockets, several at once); `addr` is unused.
+    pub fn start_listening(config: &str) -> Snmpd {
+        Snmpd::start_with(&snmpd_binary(), &[], config, None)
+    }
+
     /// Starts `snmpd` as an AgentX subagent (`-X`) with `config` (its `agentXSocket`
     /// line says where the master is), initializing only `modules` (its `-I`, e.g.
     /// `override,system_mib`). It listens on no SNMP port; `addr` is unused.

@@ -217,3 +217,94 @@ fn flags_alone_start_an_agent_and_mistakes_are_explained() {
         "{stderr}"
     );
 }
+
+/// smic's own manager over TCP and a Unix socket, against `smic agent`: `smic get` and
+/// `smic walk` print what `snmpget` and `snmpwalk` print over the same transports.
+#[test]
+fn smic_get_and_walk_over_tcp_and_unix_sockets() {
+    let dir = temp_dir("streams");
+    let tcp = format!("tcp:127.0.0.1:{}", free_tcp_port());
+    let socket = dir.join("agent.sock");
+    let unix = format!("unix:{}", socket.display());
+    let agent = Daemon::start(
+        "agent",
+        &[
+            "--listen",
+            &format!("udp:127.0.0.1:{}", free_port()),
+            "--listen",
+            &tcp,
+            "--listen",
+            &unix,
+            "--community",
+            "public",
+        ],
+        &dir.join("agent.log"),
+    );
+    agent.wait_for("smic agent serving", 1);
+    let smic = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_smic"))
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            output.status.success(),
+            "smic {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    for target in [&tcp, &unix] {
+        let ours = smic(&[
+            "get",
+            "-n",
+            "-c",
+            "public",
+            target,
+            "1.3.6.1.2.1.1.1.0",
+            "1.3.6.1.2.1.1.5.0",
+        ]);
+        let (ok, theirs) = net_snmp(
+            "snmpget",
+            &[
+                "-v2c",
+                "-c",
+                "public",
+                target,
+                ".1.3.6.1.2.1.1.1.0",
+                ".1.3.6.1.2.1.1.5.0",
+            ],
+        );
+        assert!(ok, "{theirs}");
+        assert_eq!(ours, theirs, "{target}");
+        let ours = smic(&["walk", "-n", "-c", "public", target, "1.3.6.1.2.1.1"]);
+        let (ok, theirs) = net_snmp(
+            "snmpwalk",
+            &["-v2c", "-c", "public", target, ".1.3.6.1.2.1.1"],
+        );
+        assert!(ok, "{theirs}");
+        // sysUpTime moves between the two walks.
+        let steady = |text: &str| -> Vec<String> {
+            text.lines()
+                .filter(|l| !l.starts_with(".1.3.6.1.2.1.1.3.0"))
+                .map(str::to_owned)
+                .collect()
+        };
+        assert_eq!(steady(&ours), steady(&theirs), "{target}");
+        assert!(ours.lines().count() >= 7, "{ours}");
+    }
+    // Nothing listening: said, with the address.
+    let output = Command::new(env!("CARGO_BIN_EXE_smic"))
+        .args([
+            "get",
+            "-c",
+            "public",
+            &format!("tcp:127.0.0.1:{}", free_tcp_port()),
+            "1.3.6.1.2.1.1.1.0",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("tcp:127.0.0.1:"));
+    let (stopped, log) = agent.stop();
+    assert!(stopped, "{log}");
+}

@@ -342,3 +342,50 @@ fn v3_with_net_snmp_flags_prints_what_snmpwalk_prints() {
     assert!(!ok);
     assert!(out.contains("at least 8"), "{out}");
 }
+
+/// smic's manager against `snmpd` listening on TCP (RFC 3430): what `snmpget` and
+/// `snmpwalk` print over the same connection type.
+#[test]
+fn get_and_walk_over_tcp_print_what_net_snmp_prints() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let target = format!("tcp:127.0.0.1:{port}");
+    let snmpd = Snmpd::start_listening(&format!("{CONFIG}\nagentAddress {target}\n"));
+    wait(&snmpd, &target);
+    let (ok, ours) = smic(&["get", &target, "sysDescr.0", "sysLocation.0", "ifDescr.1"]);
+    assert!(ok, "{ours}");
+    let theirs = net_snmp(
+        "snmpget",
+        &[
+            "-v2c",
+            "-c",
+            "public",
+            "-M",
+            &mibs(),
+            "-m",
+            "ALL",
+            &target,
+            "sysDescr.0",
+            "sysLocation.0",
+            "ifDescr.1",
+        ],
+    );
+    assert_eq!(ours, theirs);
+    let (ok, ours) = smic(&["walk", "-n", &target, "1.3.6.1.2.1.2.2.1.2"]);
+    assert!(ok, "{ours}");
+    let theirs = net_snmp(
+        "snmpbulkwalk",
+        &[
+            "-v2c",
+            "-c",
+            "public",
+            "-On",
+            &target,
+            ".1.3.6.1.2.1.2.2.1.2",
+        ],
+    );
+    assert_eq!(ours, theirs);
+    assert!(ours.lines().count() >= 1, "{ours}");
+}

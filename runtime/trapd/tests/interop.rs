@@ -673,7 +673,10 @@ async fn stored_fields_match_what_snmptrapd_logs() {
     lines.dedup();
     let stored = rows(&reader, all_sends.len()).await;
     let transports: Vec<&str> = stored.iter().map(|r| r.record.transport.as_str()).collect();
-    assert_eq!(transports.iter().filter(|t| **t == "tcp").count(), sends.len());
+    assert_eq!(
+        transports.iter().filter(|t| **t == "tcp").count(),
+        sends.len()
+    );
     assert_eq!(lines.len(), stored.len(), "{lines:#?}");
     for (line, row) in lines.iter().zip(&stored) {
         let row = &row.record;

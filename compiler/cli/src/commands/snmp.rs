@@ -11,6 +11,7 @@ use smic::model::{BaseType, Model, instance};
 use smic_smi::{Oid, Value};
 use smic_snmp::client::{Client, Config, Security, UsmConfig};
 use smic_snmp::message::SecurityLevel;
+use smic_snmp::transport::Address;
 use smic_snmp::usm::{AuthProtocol, PrivProtocol, User};
 use smic_snmp::{VarBind, Version};
 
@@ -223,9 +224,9 @@ where
             max_repetitions: repetitions,
             bulk,
         };
-        let client = Client::connect(addr, config)
+        let client = Client::connect_to(&addr, config)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| format!("{}: {e}", agent.agent))?;
         body(client, model).await
     });
     let bindings = match result {
@@ -274,8 +275,22 @@ where
     ExitCode::SUCCESS
 }
 
-async fn agent_address(agent: &str) -> Result<SocketAddr, String> {
-    let spec = agent.strip_prefix("udp:").unwrap_or(agent);
+/// The agent as net-snmp's tools take it: `HOST[:PORT]` or `udp:` (names resolved,
+/// port 161 by default), `tcp:HOST:PORT`, `unix:PATH`.
+async fn agent_address(agent: &str) -> Result<Address, String> {
+    if let Some(("tcp" | "tcp6" | "unix" | "tls" | "tlstcp" | "dtls" | "dtlsudp", _)) =
+        agent.split_once(':')
+    {
+        return agent.parse::<Address>().map_err(|e| e.to_string());
+    }
+    udp_address(agent).await.map(Address::Udp)
+}
+
+async fn udp_address(agent: &str) -> Result<SocketAddr, String> {
+    let spec = agent
+        .strip_prefix("udp:")
+        .or_else(|| agent.strip_prefix("udp6:"))
+        .unwrap_or(agent);
     let with_port = if spec.parse::<SocketAddr>().is_ok()
         || (spec.contains(':') && !spec.starts_with('[') && spec.matches(':').count() == 1)
     {

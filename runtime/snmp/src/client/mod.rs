@@ -1,5 +1,7 @@
-//! The manager (command generator): get, get-next, get-bulk, set and walk over UDP,
-//! many requests in flight on one socket, with SNMPv1, SNMPv2c or SNMPv3 (USM).
+//! The manager (command generator): get, get-next, get-bulk, set and walk over UDP
+//! ([`Client::connect`]) or over a TCP or Unix stream ([`Client::connect_to`], RFC
+//! 3430: one connection, requests pipelined, no retransmissions), many requests in
+//! flight at once, with SNMPv1, SNMPv2c or SNMPv3 (USM).
 //!
 //! A driver task owns the socket and the sans-IO [`requests::Requests`] table; callers send
 //! it requests and await their responses. Responses from the wrong address, for unknown
@@ -212,6 +214,47 @@ impl Client {
         }
         .parse()
         .map_err(|_| Error::Malformed("local address"))?;
+        let socket = UdpSocket::bind(local).await?;
+        Client::start(Link::Udp(socket), agent, config)
+    }
+
+    /// Connects to `agent` over UDP, TCP or a Unix socket (net-snmp's `udp:`, `tcp:`,
+    /// `unix:` notation) and starts the driver task. On a stream, requests are not
+    /// retransmitted (the stream is reliable): one that is not answered in the
+    /// timeout fails with [`Error::Timeout`].
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), smic_snmp::client::Error> {
+    /// use smic_snmp::Version;
+    /// use smic_snmp::client::{Client, Config};
+    /// let agent = "tcp:127.0.0.1:1161".parse().unwrap();
+    /// let client = Client::connect_to(&agent, Config::community(Version::V2c, "public")).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect_to(
+        agent: &crate::transport::Address,
+        config: Config,
+    ) -> Result<Client, Error> {
+        use crate::transport::Address;
+        match agent {
+            Address::Udp(agent) => Client::connect(*agent, config).await,
+            Address::Tcp(agent) => {
+                let stream = tokio::net::TcpStream::connect(agent).await?;
+                let _ = stream.set_nodelay(true);
+                let (reader, writer) = stream.into_split();
+                Client::start(Link::stream(reader, writer), *agent, config)
+            }
+            Address::Unix(path) => {
+                let stream = tokio::net::UnixStream::connect(path).await?;
+                let (reader, writer) = stream.into_split();
+                // A Unix peer has no address; answers are matched by request alone.
+                let agent = SocketAddr::from(([0, 0, 0, 0], 0));
+                Client::start(Link::stream(reader, writer), agent, config)
+            }
+        }
+    }
+
+    fn start(link: Link, agent: SocketAddr, config: Config) -> Result<Client, Error> {
         let stats = Arc::new(Stats::default());
         let protocol = match &config.security {
             Security::Community { version, community } => Protocol::Community {
@@ -227,11 +270,10 @@ impl Client {
                 )))
             }
         };
-        let socket = UdpSocket::bind(local).await?;
         let seed = seed();
         let (commands, receiver) = mpsc::unbounded_channel();
         let driver = Driver {
-            socket,
+            link,
             agent,
             requests: Requests::new(config.timeout, config.retries, seed),
             protocol,
@@ -457,7 +499,7 @@ struct Waiting {
 /// The driver: owns the socket, sends what callers ask, routes responses, retransmits
 /// and times out; with SNMPv3, discovers the engine and follows its clock.
 struct Driver {
-    socket: UdpSocket,
+    link: Link,
     agent: SocketAddr,
     requests: Requests,
     protocol: Protocol,
@@ -482,10 +524,9 @@ impl Driver {
                         self.submit(waiting).await;
                     }
                 },
-                received = self.socket.recv_from(&mut buf) => {
-                    // recv_from never reports more than the buffer holds.
-                    if let Some((datagram, from)) = received.ok().and_then(|(len, from)| Some((buf.get(..len)?, from))) {
-                        self.receive(from, datagram).await;
+                received = self.link.recv(&mut buf, self.agent) => {
+                    if let Some((message, from)) = received {
+                        self.receive(from, &message).await;
                     }
                 },
                 () = sleep_until(deadline), if deadline.is_some() => self.expire().await,
@@ -559,7 +600,7 @@ impl Driver {
             .requests
             .start(id, bytes, self.agent, Instant::now())
             .to_vec();
-        if let Err(err) = self.socket.send_to(&bytes, self.agent).await {
+        if let Err(err) = self.link.send(&bytes, self.agent).await {
             self.requests.cancel(id);
             return Err(Error::Io(err));
         }
@@ -626,8 +667,10 @@ impl Driver {
 
     async fn expire(&mut self) {
         let (resend, expired) = self.requests.poll(Instant::now());
-        for (bytes, target) in resend {
-            let _ = self.socket.send_to(&bytes, target).await;
+        if self.link.retransmits() {
+            for (bytes, target) in resend {
+                let _ = self.link.send(&bytes, target).await;
+            }
         }
         for event in expired {
             let Event::TimedOut(id) = event else {
@@ -644,6 +687,84 @@ impl Driver {
         }
     }
 }
+
+/// What the driver talks to the agent over.
+enum Link {
+    Udp(UdpSocket),
+    Stream {
+        reader: Box<dyn tokio::io::AsyncRead + Send + Unpin>,
+        writer: Box<dyn tokio::io::AsyncWrite + Send + Unpin>,
+        framer: crate::stream::Framer,
+        /// The agent closed the stream (or broke it): nothing more will come.
+        closed: bool,
+    },
+}
+
+impl Link {
+    fn stream(
+        reader: impl tokio::io::AsyncRead + Send + Unpin + 'static,
+        writer: impl tokio::io::AsyncWrite + Send + Unpin + 'static,
+    ) -> Link {
+        Link::Stream {
+            reader: Box::new(reader),
+            writer: Box::new(writer),
+            framer: crate::stream::Framer::new(MAX_STREAM_MESSAGE),
+            closed: false,
+        }
+    }
+
+    /// Streams deliver or fail; only datagrams are sent again.
+    fn retransmits(&self) -> bool {
+        matches!(self, Link::Udp(_))
+    }
+
+    async fn send(&mut self, bytes: &[u8], to: SocketAddr) -> std::io::Result<()> {
+        use tokio::io::AsyncWriteExt;
+        match self {
+            Link::Udp(socket) => socket.send_to(bytes, to).await.map(|_| ()),
+            Link::Stream { writer, .. } => writer.write_all(bytes).await,
+        }
+    }
+
+    /// The next message and who sent it; `None` for a datagram that could not be
+    /// read. A closed stream never yields again (its requests time out).
+    async fn recv(&mut self, buf: &mut [u8], agent: SocketAddr) -> Option<(Vec<u8>, SocketAddr)> {
+        use tokio::io::AsyncReadExt;
+        match self {
+            Link::Udp(socket) => {
+                let (len, from) = socket.recv_from(buf).await.ok()?;
+                // recv_from never reports more than the buffer holds.
+                Some((buf.get(..len)?.to_vec(), from))
+            }
+            Link::Stream {
+                reader,
+                framer,
+                closed,
+                ..
+            } => loop {
+                if *closed {
+                    std::future::pending::<()>().await;
+                }
+                match framer.next_message() {
+                    Ok(Some(message)) => return Some((message, agent)),
+                    Ok(None) => {}
+                    Err(error) => {
+                        tracing::debug!(%error, "the agent's stream cannot be cut into messages");
+                        *closed = true;
+                        continue;
+                    }
+                }
+                match reader.read(buf).await {
+                    Ok(0) | Err(_) => *closed = true,
+                    Ok(n) => framer.push(buf.get(..n).unwrap_or_default()),
+                }
+            },
+        }
+    }
+}
+
+/// The largest answer read from a stream.
+const MAX_STREAM_MESSAGE: usize = 1 << 20;
 
 async fn sleep_until(deadline: Option<Instant>) {
     if let Some(deadline) = deadline {
