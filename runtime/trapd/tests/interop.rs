@@ -642,7 +642,7 @@ async fn stored_fields_match_what_snmptrapd_logs() {
     for (n, ((tool, line), pair)) in all_sends.iter().enumerate() {
         for to in pair.iter() {
             loop {
-                let out = net_snmp_tool(tool, args(line, &to)).await;
+                let out = net_snmp_tool(tool, args(line, to)).await;
                 assert!(
                     out.status.success(),
                     "{tool} to {to}: {}",
