@@ -49,6 +49,9 @@ pub(crate) fn init_logging(args: &LogArgs) -> Result<(), String> {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(io::stderr().is_terminal())
+        // A log that cannot be written (a full disk, a closed pipe) loses the line;
+        // reporting that on the same stderr would panic the task that logged.
+        .log_internal_errors(false)
         .with_writer(io::stderr);
     let installed = match args.log_format {
         LogFormat::Text => builder.try_init(),
@@ -100,6 +103,20 @@ pub(crate) async fn terminated() {
             std::future::pending::<()>().await;
         }
         tracing::info!("stopping");
+    }
+}
+
+/// Turns SIGXFSZ (a write past `ulimit -f`) from "terminate" into an error of that
+/// write, so a daemon at its file size limit keeps what it holds in memory and retries
+/// instead of dying with it (call from inside the runtime).
+pub(crate) fn survive_file_size_limit() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        // The handler stays installed for the life of the process.
+        if let Err(error) = signal(SignalKind::from_raw(libc::SIGXFSZ)) {
+            tracing::warn!(%error, "cannot handle SIGXFSZ: a file size limit would stop the daemon");
+        }
     }
 }
 

@@ -456,3 +456,102 @@ fn trapd_and_traps_on_postgresql() {
     let (stopped, log) = daemon.stop();
     assert!(stopped, "{log}");
 }
+
+/// Sends `inform(id)` to `port` every 300 ms until it is acknowledged or `within`
+/// passes; whether it was.
+fn acknowledged_within(socket: &std::net::UdpSocket, id: i32, within: Duration) -> bool {
+    let deadline = Instant::now() + within;
+    socket
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut buf = vec![0; 4096];
+    while Instant::now() < deadline {
+        let _ = socket.send(&inform(id));
+        while let Ok(n) = socket.recv(&mut buf) {
+            if let Ok(smic_snmp::Message {
+                pdu: smic_snmp::message::AnyPdu::Pdu(pdu),
+                ..
+            }) = smic_snmp::Message::decode(&buf[..n])
+            {
+                if pdu.request_id == id {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+/// The disk fills (here: the process's file size limit, lowered under it with
+/// `prlimit`): informs go unacknowledged, the daemon keeps running and retrying; once
+/// there is room again the waiting inform is stored and acknowledged, and the file is
+/// intact.
+#[test]
+fn a_full_disk_holds_acknowledgements_until_there_is_room() {
+    if Command::new("prlimit").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "prlimit (util-linux) is missing and CI is set"
+        );
+        eprintln!("SKIPPED: prlimit (util-linux) is not installed");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("smic-trapd-full-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.join("traps.sqlite");
+    let db_arg = db.display().to_string();
+    let port = free_port();
+    let listen = format!("udp:127.0.0.1:{port}");
+    let mut daemon = Daemon::start(
+        "trapd",
+        &[
+            "--listen",
+            &listen,
+            "--db",
+            &db_arg,
+            "--community",
+            "public",
+        ],
+        &dir.join("trapd.log"),
+    );
+    daemon.wait_for("listening", 1);
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    socket
+        .connect(("127.0.0.1", port))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(acknowledged_within(&socket, 1, Duration::from_secs(5)));
+    let pid = daemon.pid().to_string();
+    let limit = |value: &str| {
+        let status = Command::new("prlimit")
+            .args(["--pid", &pid, &format!("--fsize={value}")])
+            .status()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(status.success(), "prlimit --fsize={value}");
+    };
+    // Only the soft limit: raising it again needs no privilege.
+    limit("1:unlimited");
+    assert!(
+        !acknowledged_within(&socket, 2, Duration::from_millis(1500)),
+        "acknowledged although it could not be written"
+    );
+    assert!(daemon.is_running(), "the daemon died at the limit");
+    limit("unlimited:unlimited");
+    assert!(
+        acknowledged_within(&socket, 2, Duration::from_secs(15)),
+        "not acknowledged once there was room"
+    );
+    let (stopped, log) = daemon.stop();
+    assert!(stopped, "{log}");
+    let connection = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("{e}"));
+    let integrity: String = connection
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(integrity, "ok");
+    let ids: Vec<i32> = connection
+        .prepare("SELECT request_id FROM notifications ORDER BY id")
+        .and_then(|mut s| s.query_map([], |row| row.get(0))?.collect())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ids, [1, 2], "each inform once");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -75,6 +75,7 @@ pub(crate) fn run(mut args: TrapdArgs, load: &crate::load::LoadArgs) -> ExitCode
         }
     };
     runtime.block_on(async {
+        daemon::survive_file_size_limit();
         let trapd = match bind(&config).await {
             Ok(trapd) => trapd,
             Err(error) => {

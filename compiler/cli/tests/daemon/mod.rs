@@ -75,6 +75,16 @@ impl Daemon {
         assert!(status.success(), "kill -s {name}");
     }
 
+    /// The daemon's process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Whether it is still running.
+    pub(crate) fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
     /// SIGKILL: the daemon gets no chance to finish anything.
     pub(crate) fn kill(mut self) {
         let _ = self.child.kill();
