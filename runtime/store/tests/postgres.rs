@@ -205,7 +205,9 @@ async fn an_unreachable_server_spills_into_a_local_file_and_drains_back() {
     }
     assert!(back, "never wrote to the server again");
     let stats = store.close().await;
-    assert_eq!(stats.spilled, 200, "{stats:?}");
+    // The records of the first moments after the restart may still be spilled: the
+    // server is tried again every `spill_after`.
+    assert!(stats.spilled >= 200, "{stats:?}");
     let reader = Reader::open(&Database::Postgres(server.url()))
         .await
         .expect("reader");

@@ -95,6 +95,10 @@ pub struct TrapdConfig {
     /// before it is closed. Default 60.
     #[serde(default = "default_stream_idle")]
     pub stream_idle_seconds: u64,
+    /// The largest message taken from a TCP or Unix stream, in bytes (a datagram is at
+    /// most 65,507); it also bounds what one connection buffers. Default 262144.
+    #[serde(default = "default_stream_message")]
+    pub stream_max_message: usize,
     /// Permissions of `unix:` socket files, in octal. Default "0600".
     #[serde(default)]
     pub unix_socket_mode: Option<String>,
@@ -163,6 +167,10 @@ fn default_stream_connections() -> usize {
     256
 }
 
+fn default_stream_message() -> usize {
+    256 * 1024
+}
+
 fn default_stream_idle() -> u64 {
     60
 }
@@ -185,6 +193,7 @@ impl Default for TrapdConfig {
             sockets_per_address: None,
             stream_connections: default_stream_connections(),
             stream_idle_seconds: default_stream_idle(),
+            stream_max_message: default_stream_message(),
             unix_socket_mode: None,
             state_dir: None,
             refusal_log_per_second: default_refusal_lines(),
@@ -226,7 +235,7 @@ impl TrapdConfig {
         StreamLimits {
             max_connections: self.stream_connections.max(1),
             idle: Duration::from_secs(self.stream_idle_seconds.max(1)),
-            ..StreamLimits::default()
+            max_message: self.stream_max_message.max(484),
         }
     }
 

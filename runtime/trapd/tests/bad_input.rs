@@ -177,3 +177,63 @@ async fn the_largest_datagrams_are_stored_whole() {
     let _ = stop.send(());
     daemon.await.expect("daemon");
 }
+
+/// 10,000 varbinds do not fit a datagram; over TCP (RFC 3430) they do, and are stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_thousand_varbinds_over_tcp_are_stored() {
+    use smic_smi::{Oid, Value};
+    use smic_snmp::VarBind;
+    use smic_snmp::transport::Address;
+    use tokio::io::AsyncWriteExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("traps.sqlite");
+    let config = TrapdConfig {
+        listen: vec!["tcp:127.0.0.1:0".to_owned()],
+        communities: vec!["public".to_owned()],
+        database: db.display().to_string(),
+        ..TrapdConfig::default()
+    };
+    let trapd = Trapd::bind(&config).await.expect("bind");
+    let Some(Address::Tcp(to)) = trapd.local_addrs().expect("addresses").into_iter().next() else {
+        panic!("no TCP address");
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let daemon = tokio::spawn(trapd.run(async {
+        let _ = stopped.await;
+    }));
+    let mut varbinds = Notice::typed(&ColdStart, 1).to_varbinds();
+    varbinds.extend((0..10_000u32).map(|i| VarBind {
+        oid: Oid::from_vec(vec![1, 3, 6, 1, 4, 1, 99999, 1, i]),
+        value: Value::Integer(i as i32),
+    }));
+    let message = Message {
+        version: Version::V2c,
+        community: b"public".to_vec(),
+        pdu: AnyPdu::Pdu(Pdu {
+            kind: PduType::TrapV2,
+            request_id: 1,
+            error_status: 0,
+            error_index: 0,
+            varbinds,
+        }),
+    }
+    .encode();
+    assert!(message.len() > 65_535, "{}", message.len());
+    let mut stream = tokio::net::TcpStream::connect(to).await.expect("connect");
+    stream.write_all(&message).await.expect("write");
+    let reader = Reader::open(&Database::Sqlite(db)).await.expect("reader");
+    let mut stored = Vec::new();
+    for _ in 0..500 {
+        stored = reader.query(&Query::default()).await.expect("query");
+        if !stored.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].record.varbinds.len(), 10_000);
+    assert_eq!(stored[0].record.varbinds[9_999].value, "INTEGER: 9999");
+    drop(stream);
+    let _ = stop.send(());
+    daemon.await.expect("daemon");
+}
