@@ -248,25 +248,62 @@ fn inform(request_id: i32) -> Vec<u8> {
     .encode()
 }
 
+/// The request-id of a Response, or `None` for anything else.
+fn response_id(bytes: &[u8]) -> Option<i32> {
+    match smic_snmp::Message::decode(bytes).ok()?.pdu {
+        smic_snmp::message::AnyPdu::Pdu(pdu) => Some(pdu.request_id),
+        smic_snmp::message::AnyPdu::TrapV1(_) => None,
+    }
+}
+
 /// The request-ids of the informs acknowledged on `socket` until it goes quiet.
 fn acknowledged(socket: &std::net::UdpSocket, quiet: Duration) -> Vec<i32> {
-    use smic_snmp::Message;
-    use smic_snmp::message::AnyPdu;
     socket
         .set_read_timeout(Some(quiet))
         .unwrap_or_else(|e| panic!("{e}"));
     let mut buf = vec![0; 4096];
     let mut ids = Vec::new();
     while let Ok(n) = socket.recv(&mut buf) {
-        if let Ok(Message {
-            pdu: AnyPdu::Pdu(pdu),
-            ..
-        }) = Message::decode(&buf[..n])
-        {
-            ids.push(pdu.request_id);
-        }
+        ids.extend(response_id(&buf[..n]));
     }
     ids
+}
+
+/// `smic trapd` on a free UDP port storing into `db`, its log in `dir/log`; the
+/// daemon and its port, once it listens.
+fn start_trapd(dir: &std::path::Path, db: &std::path::Path, log: &str) -> (Daemon, u16) {
+    let port = free_port();
+    let listen = format!("udp:127.0.0.1:{port}");
+    let db = db.display().to_string();
+    let daemon = Daemon::start(
+        "trapd",
+        &["--listen", &listen, "--db", &db, "--community", "public"],
+        &dir.join(log),
+    );
+    daemon.wait_for("listening", 1);
+    (daemon, port)
+}
+
+/// A UDP socket connected to the daemon on `port`.
+fn connected(port: u16) -> std::net::UdpSocket {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    socket
+        .connect(("127.0.0.1", port))
+        .unwrap_or_else(|e| panic!("{e}"));
+    socket
+}
+
+/// The SQLite file's `PRAGMA integrity_check` and the request-ids stored, in order.
+fn check_file(db: &std::path::Path) -> (String, Vec<i32>) {
+    let connection = rusqlite::Connection::open(db).unwrap_or_else(|e| panic!("{e}"));
+    let integrity: String = connection
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let ids: Vec<i32> = connection
+        .prepare("SELECT request_id FROM notifications ORDER BY id")
+        .and_then(|mut s| s.query_map([], |row| row.get(0))?.collect())
+        .unwrap_or_else(|e| panic!("{e}"));
+    (integrity, ids)
 }
 
 /// `kill -9` in the middle of a burst of informs: after a restart, every inform that
@@ -277,30 +314,8 @@ fn a_kill_9_in_a_burst_loses_nothing_acknowledged() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let db = dir.join("traps.sqlite");
-    let db_arg = db.display().to_string();
-    let start = |log: &str| {
-        let port = free_port();
-        let listen = format!("udp:127.0.0.1:{port}");
-        let daemon = Daemon::start(
-            "trapd",
-            &[
-                "--listen",
-                &listen,
-                "--db",
-                &db_arg,
-                "--community",
-                "public",
-            ],
-            &dir.join(log),
-        );
-        daemon.wait_for("listening", 1);
-        (daemon, port)
-    };
-    let (daemon, port) = start("first.log");
-    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
-    socket
-        .connect(("127.0.0.1", port))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (daemon, port) = start_trapd(&dir, &db, "first.log");
+    let socket = connected(port);
     // Informs as fast as they go, acknowledgements read in between; the daemon is
     // killed while they still flow.
     let sender = socket.try_clone().unwrap_or_else(|e| panic!("{e}"));
@@ -329,13 +344,7 @@ fn a_kill_9_in_a_burst_loses_nothing_acknowledged() {
     let mut buf = vec![0; 4096];
     while Instant::now() < killing_at {
         if let Ok(n) = socket.recv(&mut buf) {
-            if let Ok(smic_snmp::Message {
-                pdu: smic_snmp::message::AnyPdu::Pdu(pdu),
-                ..
-            }) = smic_snmp::Message::decode(&buf[..n])
-            {
-                acks.push(pdu.request_id);
-            }
+            acks.extend(response_id(&buf[..n]));
         }
     }
     assert!(
@@ -353,22 +362,12 @@ fn a_kill_9_in_a_burst_loses_nothing_acknowledged() {
     );
 
     // The restart opens the file as it was left (recovering its WAL).
-    let (daemon, _) = start("second.log");
+    let (daemon, _) = start_trapd(&dir, &db, "second.log");
     let (stopped, log) = daemon.stop();
     assert!(stopped, "{log}");
-    let connection = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("{e}"));
-    let integrity: String = connection
-        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (integrity, ids) = check_file(&db);
     assert_eq!(integrity, "ok");
-    let stored: std::collections::HashSet<i32> = connection
-        .prepare("SELECT request_id FROM notifications")
-        .and_then(|mut statement| {
-            statement
-                .query_map([], |row| row.get::<_, i32>(0))?
-                .collect::<Result<_, _>>()
-        })
-        .unwrap_or_else(|e| panic!("{e}"));
+    let stored: std::collections::HashSet<i32> = ids.into_iter().collect();
     let lost: Vec<i32> = acks
         .iter()
         .copied()
@@ -468,14 +467,8 @@ fn acknowledged_within(socket: &std::net::UdpSocket, id: i32, within: Duration) 
     while Instant::now() < deadline {
         let _ = socket.send(&inform(id));
         while let Ok(n) = socket.recv(&mut buf) {
-            if let Ok(smic_snmp::Message {
-                pdu: smic_snmp::message::AnyPdu::Pdu(pdu),
-                ..
-            }) = smic_snmp::Message::decode(&buf[..n])
-            {
-                if pdu.request_id == id {
-                    return true;
-                }
+            if response_id(&buf[..n]) == Some(id) {
+                return true;
             }
         }
     }
@@ -500,26 +493,8 @@ fn a_full_disk_holds_acknowledgements_until_there_is_room() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let db = dir.join("traps.sqlite");
-    let db_arg = db.display().to_string();
-    let port = free_port();
-    let listen = format!("udp:127.0.0.1:{port}");
-    let mut daemon = Daemon::start(
-        "trapd",
-        &[
-            "--listen",
-            &listen,
-            "--db",
-            &db_arg,
-            "--community",
-            "public",
-        ],
-        &dir.join("trapd.log"),
-    );
-    daemon.wait_for("listening", 1);
-    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
-    socket
-        .connect(("127.0.0.1", port))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (mut daemon, port) = start_trapd(&dir, &db, "trapd.log");
+    let socket = connected(port);
     assert!(acknowledged_within(&socket, 1, Duration::from_secs(5)));
     let pid = daemon.pid().to_string();
     let limit = |value: &str| {
@@ -543,15 +518,8 @@ fn a_full_disk_holds_acknowledgements_until_there_is_room() {
     );
     let (stopped, log) = daemon.stop();
     assert!(stopped, "{log}");
-    let connection = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("{e}"));
-    let integrity: String = connection
-        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (integrity, ids) = check_file(&db);
     assert_eq!(integrity, "ok");
-    let ids: Vec<i32> = connection
-        .prepare("SELECT request_id FROM notifications ORDER BY id")
-        .and_then(|mut s| s.query_map([], |row| row.get(0))?.collect())
-        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(ids, [1, 2], "each inform once");
     let _ = std::fs::remove_dir_all(&dir);
 }

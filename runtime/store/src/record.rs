@@ -6,6 +6,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 
+use crate::error::StoreError;
+
 /// A received notification, ready to store.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NotificationRecord {
@@ -253,4 +255,11 @@ impl NotificationRecord {
         }
         Some(hash.finalize().into())
     }
+}
+
+/// A `dedup_key` read back from a database: exactly as long as the writer's.
+pub(crate) fn key_of(bytes: &[u8]) -> Result<[u8; KEY_LEN], StoreError> {
+    bytes
+        .try_into()
+        .map_err(|_| StoreError::Rejected(format!("a dedup_key of {} bytes", bytes.len())))
 }

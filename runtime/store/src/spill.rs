@@ -9,9 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::error::StoreError;
 use crate::query::Query;
-use crate::record::KEY_LEN;
 use crate::sqlite::{SqliteReader, SqliteWriter};
 use crate::writer::{Backend, Entry, Stored, WriteError};
 
@@ -185,11 +183,4 @@ impl<P: Backend> Backend for Spilling<P> {
         }
         while self.pending && self.drain_one().await {}
     }
-}
-
-/// A key read back from the file: exactly as long as the writer's.
-pub(crate) fn key_of(bytes: &[u8]) -> Result<[u8; KEY_LEN], StoreError> {
-    bytes
-        .try_into()
-        .map_err(|_| StoreError::Rejected(format!("a dedup_key of {} bytes", bytes.len())))
 }

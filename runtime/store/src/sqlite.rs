@@ -309,7 +309,7 @@ impl SqliteReader {
             ids.iter()
                 .map(|id| {
                     let key: Vec<u8> = select.query_row(params![id], |row| row.get(0))?;
-                    crate::spill::key_of(&key)
+                    crate::record::key_of(&key)
                 })
                 .collect()
         })

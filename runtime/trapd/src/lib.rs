@@ -22,6 +22,7 @@ mod config;
 mod map;
 mod names;
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -367,20 +368,20 @@ enum Reception {
     /// The store is closed: stop receiving.
     Closed,
     /// Its names need modules of the MIB directories: store it once they are loaded.
-    AfterLoading(Box<Delivered>, Vec<String>),
+    AfterLoading(Box<Delivered<'static>>, Vec<String>),
 }
 
 /// A notification the receiver delivered, with what the record needs of its arrival.
-struct Delivered {
+struct Delivered<'a> {
     received: smic_snmp::notify::Received,
     reply: Option<Vec<u8>>,
-    bytes: Vec<u8>,
+    bytes: Cow<'a, [u8]>,
     from: SocketAddr,
     transport: &'static str,
     at: SystemTime,
 }
 
-impl Delivered {
+impl Delivered<'_> {
     /// Into the store's queue, named with the names of the moment.
     fn store(self, shared: &Shared) -> Reception {
         let arrival = map::Arrival {
@@ -433,7 +434,7 @@ fn receive(
             let delivered = Delivered {
                 received,
                 reply,
-                bytes: bytes.to_vec(),
+                bytes: Cow::Borrowed(bytes),
                 from,
                 transport,
                 at: SystemTime::now(),
@@ -445,6 +446,11 @@ fn receive(
             if missing.is_empty() {
                 delivered.store(shared)
             } else {
+                // Only a notification that waits for a module keeps a copy of its bytes.
+                let delivered = Delivered {
+                    bytes: Cow::Owned(delivered.bytes.into_owned()),
+                    ..delivered
+                };
                 Reception::AfterLoading(Box::new(delivered), missing)
             }
         }
